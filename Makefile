@@ -1,0 +1,64 @@
+# fundapp — the two commands that matter are `make run` and `make test` (see README.md).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi.py
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps run serve worker migrate demo test test-fast lint format typecheck importlint db-check assets clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: system-deps $(STAMP) ## Create the virtualenv and install pinned dependencies
+
+system-deps: ## Install the Debian libraries WeasyPrint needs, if missing (needs root or sudo)
+	@bash scripts/system-deps.sh
+
+migrate: install ## Bring the database schema up to date
+	$(BIN)/flask db upgrade
+
+demo: migrate ## Load the demo Shared Endeavour Fund (safe to run again)
+	$(BIN)/flask demo load
+
+run: demo ## Set everything up and serve the demo on http://127.0.0.1:5000
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+serve: ## Serve without setting up again
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+worker: install ## Run a background-job worker (for HUEY_IMMEDIATE=0 or REDIS_URL set)
+	$(BIN)/huey_consumer fundapp.worker.huey --workers 2
+
+test: install lint ## Set up, check the code and run the whole test suite
+	$(BIN)/pytest -q
+
+test-fast: ## Run the tests without setting up or linting
+	$(BIN)/pytest -q -x
+
+lint: install ## ruff, formatting, mypy and the import-layer contracts
+	$(BIN)/ruff check fundapp tests config.py wsgi.py
+	$(BIN)/ruff format --check fundapp tests config.py wsgi.py
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: install ## Format the code
+	$(BIN)/ruff check --fix fundapp tests config.py wsgi.py
+	$(BIN)/ruff format fundapp tests config.py wsgi.py
+
+db-check: migrate ## Fail if the models have changed without a migration
+	$(BIN)/flask db check
+
+assets: ## Rebuild the GOV.UK Frontend CSS/JS (needs Node; output is committed)
+	bash assets/build.sh
+
+clean: ## Remove the virtualenv and local data
+	rm -rf $(VENV) instance
