@@ -1,0 +1,1 @@
+"""Applications: drafts, answers, attachments, budgets, eligibility screening and submission."""

@@ -1,0 +1,1 @@
+"""Assessment: assignments, conflicts of interest, scorecards, aggregation, moderation and ranking."""

@@ -1,0 +1,1 @@
+"""Awards: decisions, budget guard, awards, letters, acceptance, payments and verification."""

@@ -1,0 +1,1 @@
+"""Shared kernel: persistence base, money, time, transactions, errors, auth, audit, email. No grant rules here."""

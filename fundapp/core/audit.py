@@ -1,0 +1,54 @@
+"""The append-only audit trail: who did what, to what, when and from where."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fundapp.core.clock import utcnow
+from fundapp.core.models import Base
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)
+    subject_type: Mapped[str | None] = mapped_column(sa.String(80))
+    subject_id: Mapped[int | None]
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class _HasId(Protocol):
+    id: int
+
+
+def record_event(
+    action: str,
+    *,
+    actor: _HasId | None,
+    subject: _HasId | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an audit event (flushed with the caller's unit of work; never commits)."""
+    from fundapp.extensions import db
+
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=subject.id if subject is not None else None,
+        data=data or {},
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

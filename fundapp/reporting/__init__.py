@@ -1,0 +1,1 @@
+"""Reporting: monitoring reports, metrics, finance exports (CSV, XLSX, 360Giving) and dashboards."""
