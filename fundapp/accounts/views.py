@@ -1,0 +1,319 @@
+"""Accounts pages: register, sign in and out, reset a password, profile, organisation and its members."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from fundapp.accounts import bp, permissions, queries, services
+from fundapp.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    InviteMemberForm,
+    OrganisationForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from fundapp.accounts.models import User
+from fundapp.accounts.states import (
+    LEGAL_TYPE_LABELS,
+    MEMBER_ROLE_LABELS,
+    STAFF_ROLE_LABELS,
+    LegalType,
+    MemberRole,
+    StaffRole,
+)
+from fundapp.core.auth import authorize, public, safe_next_url, signed_in
+from fundapp.core.clock import utcnow
+from fundapp.core.errors import DomainError
+from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.money import pence_to_input
+from fundapp.core.transactions import commits
+
+
+def _start_session(user: User) -> None:
+    """A fresh session on every sign-in: nothing from before survives (no session fixation)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@commits
+@keeps_input_on_csrf_error
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            _start_session(user)
+            next_url = request.args.get("next")
+            message = "Your account has been created."
+            if not next_url:
+                message += " Next, tell us about your organisation."
+            flash(message, "success")
+            return redirect(safe_next_url(next_url, url_for("accounts.organisation_new")))
+    return render_template("accounts/register.html", form=form, title="Create an account")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@commits
+@keeps_input_on_csrf_error
+def sign_in():
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(email=form.email.data, password=form.password.data)
+        if user is None:
+            # Same message whatever was wrong, so nobody can learn who has an account.
+            form.email.errors = ["Enter a correct email address and password"]
+            form.password.errors = ["Enter a correct email address and password"]
+            form.password.data = ""
+            return render_template("accounts/sign_in.html", form=form, title="Sign in"), 200
+        _start_session(user)
+        return redirect(safe_next_url(request.args.get("next"), url_for("reporting.home")))
+    return render_template("accounts/sign_in.html", form=form, title="Sign in")
+
+
+@bp.post("/sign-out")
+@public
+@commits
+def sign_out():
+    form = ConfirmForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        services.record_sign_out(user=current_user)
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@public
+@commits
+@keeps_input_on_csrf_error
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(email=form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data, title="Check your email")
+    return render_template("accounts/forgot_password.html", form=form, title="Reset your password")
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+@commits
+@keeps_input_on_csrf_error
+def reset_password(token: str):
+    try:
+        services.check_reset_token(token)
+    except services.InvalidToken as exc:
+        return render_template("accounts/link_expired.html", message=exc.message, title="Link expired"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token=token, new_password=form.password.data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            _start_session(user)
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("reporting.home"))
+    return render_template("accounts/reset_password.html", form=form, title="Choose a new password")
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            user=current_user,
+            full_name=form.full_name.data,
+            phone=form.phone.data or None,
+        )
+        flash("Your details have been saved.", "success")
+        return redirect(url_for("accounts.profile"))
+    organisations = queries.list_organisations_for_user(current_user.id)
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        organisations=organisations,
+        title="Your account",
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                user=current_user,
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            _start_session(current_user._get_current_object())  # the token rotated: keep this session, end all others
+            flash(
+                "Your password has been changed. Any other devices have been signed out.",
+                "success",
+            )
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/change_password.html", form=form, title="Change your password")
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def organisation_new():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(
+                actor=current_user, details=services.OrganisationDetails(**form.service_values())
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash(f"{organisation.name} has been added.", "success")
+            return redirect(url_for("accounts.organisation", organisation_id=organisation.id))
+    return render_template(
+        "accounts/organisation_form.html",
+        form=form,
+        title="Tell us about your organisation",
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>")
+@signed_in
+def organisation(organisation_id: int):
+    org = queries.get_organisation(organisation_id)
+    authorize(permissions.can_view_organisation(current_user, org), hide=True)
+    invitations = queries.list_pending_invitations(org.id, now=utcnow())
+    return render_template(
+        "accounts/organisation.html",
+        organisation=org,
+        invitations=invitations,
+        can_edit=permissions.can_edit_organisation(current_user, org),
+        title=org.name,
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def organisation_edit(organisation_id: int):
+    org = queries.get_organisation(organisation_id)
+    authorize(
+        permissions.can_edit_organisation(current_user, org),
+        hide=not permissions.is_staff(current_user),
+    )
+    form = OrganisationForm(obj=org)
+    if request.method == "GET" and org.annual_income_pence is not None:
+        form.annual_income.data = pence_to_input(org.annual_income_pence)
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(
+                actor=current_user, organisation=org, details=services.OrganisationDetails(**form.service_values())
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash("Your organisation's details have been saved.", "success")
+            return redirect(url_for("accounts.organisation", organisation_id=org.id))
+    return render_template(
+        "accounts/organisation_form.html",
+        form=form,
+        organisation=org,
+        title=f"Change details of {org.name}",
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def invite_member(organisation_id: int):
+    org = queries.get_organisation(organisation_id)
+    authorize(
+        permissions.can_invite_members(current_user, org),
+        hide=not permissions.is_staff(current_user),
+    )
+    form = InviteMemberForm()
+    if form.validate_on_submit():
+        try:
+            invitation = services.invite_member(actor=current_user, organisation=org, email=form.email.data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash(f"We have emailed an invitation to {invitation.email}.", "success")
+            return redirect(url_for("accounts.organisation", organisation_id=org.id))
+    return render_template(
+        "accounts/invite.html",
+        form=form,
+        organisation=org,
+        title=f"Invite someone to {org.name}",
+    )
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+@commits
+def accept_invitation(token: str):
+    try:
+        invitation = services.find_open_invitation(token)
+    except services.InvalidToken as exc:
+        return render_template(
+            "accounts/link_expired.html",
+            message=exc.message,
+            title="Invitation expired",
+        ), 410
+    form = AcceptInvitationForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        org = services.accept_invitation(user=current_user, token=token)
+        flash(f"You are now a member of {org.name}.", "success")
+        return redirect(url_for("accounts.organisation", organisation_id=org.id))
+    return render_template(
+        "accounts/accept_invitation.html",
+        form=form,
+        invitation=invitation,
+        token=token,
+        title="Join an organisation",
+    )
+
+
+@bp.app_template_global()
+def legal_type_label(value: str) -> str:
+    return LEGAL_TYPE_LABELS[LegalType(value)]
+
+
+@bp.app_template_global()
+def member_role_label(value: str) -> str:
+    return MEMBER_ROLE_LABELS[MemberRole(value)]
+
+
+@bp.app_template_global()
+def staff_role_label(value: str) -> str:
+    return STAFF_ROLE_LABELS[StaffRole(value)]
