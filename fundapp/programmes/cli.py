@@ -1,0 +1,314 @@
+"""`flask demo load`: a demo Shared Endeavour Fund for newcomers, with a person for every role.
+
+Idempotent: everything is looked up by its natural key (fund and call codes, email addresses, organisation
+names per owner) and only what is missing is created, through the same services the app uses. The sign-in
+table is printed every time. The organisations and people are fictional.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+
+from fundapp.accounts import queries as account_queries
+from fundapp.accounts import services as account_services
+from fundapp.accounts.models import User
+from fundapp.accounts.states import STAFF_ROLE_LABELS, LegalType, StaffRole
+from fundapp.core.clock import london_to_utc, to_london, utcnow
+from fundapp.core.errors import DomainError
+from fundapp.core.transactions import commit_unit_of_work
+from fundapp.programmes import queries, services
+from fundapp.programmes.models import Fund, Round
+from fundapp.programmes.question_sets import default_question_set
+from fundapp.programmes.services import CriterionSpec, DescriptorSpec, ThemeSpec, TierSpec
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for everyone on purpose; demo data only
+FUND_CODE = "SEF"
+CURRENT_CALL = "SEF-6"
+PREVIOUS_CALL = "SEF-5"
+BUDGET_PENCE = 87_500_000  # £875,000, as in Calls 5 and 6
+MIDDAY = time(12, 0)
+
+TIERS = (
+    TierSpec("Tier 1", 1_000_000, 2_500_000),
+    TierSpec("Tier 2", 2_500_100, 5_000_000),
+    TierSpec("Tier 3", 5_000_100, 10_000_000, match_funding_percent=50),
+)
+
+THEMES = (
+    ThemeSpec(
+        "Awareness raising",
+        "Helping Londoners understand hate, intolerance, extremism and radicalisation, and where to get help.",
+    ),
+    ThemeSpec(
+        "Building psychosocial resilience",
+        "Helping people, especially young people, cope with pressure and resist harmful influences.",
+    ),
+    ThemeSpec(
+        "Promoting prosocial behaviours",
+        "Encouraging people to connect across communities, challenge prejudice and look out for each other.",
+    ),
+    ThemeSpec(
+        "Strengthening prevention capability among frontline practitioners",
+        "Giving youth workers, teachers and others the skills to spot early signs of harm and respond well.",
+    ),
+)
+
+DESCRIPTORS = (
+    DescriptorSpec(5, "Strong", "Fully meets the criterion with clear, convincing evidence."),
+    DescriptorSpec(4, "Good", "Meets the criterion well, with minor gaps."),
+    DescriptorSpec(3, "Satisfactory", "Meets the criterion, but some parts are unclear or thin."),
+    DescriptorSpec(2, "Partial", "Meets only part of the criterion; important gaps remain."),
+    DescriptorSpec(1, "Poor", "Does not meet the criterion, or gives little or no evidence."),
+)
+
+CRITERIA = tuple(
+    CriterionSpec(name, weight, 1, 5, guidance, DESCRIPTORS)
+    for name, weight, guidance in (
+        ("Need and evidence", 25, "Is the need clear, local and backed by evidence?"),
+        (
+            "Project design and delivery",
+            25,
+            "Are the activities realistic, well planned and likely to reach the people described?",
+        ),
+        ("Outcomes and measurement", 20, "Are the outcomes clear, and is there a sensible plan to measure them?"),
+        (
+            "Organisational capacity and safeguarding",
+            15,
+            "Can the organisation deliver the project and keep people safe?",
+        ),
+        ("Value for money", 15, "Is the budget reasonable for what the project will achieve?"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    role: str
+    email: str
+    full_name: str
+    staff_role: StaffRole | None = None
+    scope: str | None = None  # None (system-wide), "fund" (SEF) or "round" (SEF-6)
+    organisation: dict[str, Any] | None = None
+
+
+PEOPLE = (
+    DemoPerson("Admin", "admin@example.org", "Helen Carter", StaffRole.ADMIN),
+    DemoPerson("Fund manager (SEF)", "fund.manager@example.org", "Marcus Bell", StaffRole.FUND_MANAGER, "fund"),
+    DemoPerson("Assessor (SEF-6)", "assessor.one@example.org", "Aisha Rahman", StaffRole.ASSESSOR, "round"),
+    DemoPerson("Assessor (SEF-6)", "assessor.two@example.org", "Owen Price", StaffRole.ASSESSOR, "round"),
+    DemoPerson("Finance officer (SEF)", "finance@example.org", "Grace Adeyemi", StaffRole.FINANCE_OFFICER, "fund"),
+    DemoPerson(
+        "Applicant (CIO)",
+        "applicant@example.org",
+        "Amara Okafor",
+        organisation={
+            "name": "Brixton Bridges Youth Trust",
+            "legal_type": LegalType.CIO,
+            "charity_number": "1187432",
+            "company_number": None,
+            "address_line_1": "Unit 4, 12 Station Road",
+            "address_line_2": None,
+            "town": "London",
+            "postcode": "SW9 8PD",
+            "borough_gss": "E09000022",  # Lambeth
+            "website": "https://www.example.org/brixton-bridges",
+            "annual_income_pence": 8_650_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (CIC)",
+        "applicant.cic@example.org",
+        "Rahima Begum",
+        organisation={
+            "name": "Poplar Threads CIC",
+            "legal_type": LegalType.CIC,
+            "charity_number": None,
+            "company_number": "13579246",
+            "address_line_1": "The Old Laundry, 3 Market Square",
+            "address_line_2": None,
+            "town": "London",
+            "postcode": "E14 6AQ",
+            "borough_gss": "E09000030",  # Tower Hamlets
+            "website": None,
+            "annual_income_pence": 4_120_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (charitable company)",
+        "applicant.charity@example.org",
+        "Daniel Mensah",
+        organisation={
+            "name": "Tottenham Faiths Together",
+            "legal_type": LegalType.CHARITABLE_COMPANY,
+            "charity_number": "1098765",
+            "company_number": "04567321",
+            "address_line_1": "St Mark's Community Hall",
+            "address_line_2": "45 Bruce Grove",
+            "town": "London",
+            "postcode": "N17 6RA",
+            "borough_gss": "E09000014",  # Haringey
+            "website": "https://www.example.org/tottenham-faiths",
+            "annual_income_pence": 21_300_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (community group)",
+        "applicant.group@example.org",
+        "Kelly Turner",
+        organisation={
+            "name": "Barking Riverside Parents Network",
+            "legal_type": LegalType.UNINCORPORATED_ASSOCIATION,
+            "charity_number": None,
+            "company_number": None,
+            "address_line_1": "Riverside Community Hub, 2 Rookery Way",
+            "address_line_2": None,
+            "town": "Barking",
+            "postcode": "IG11 0XA",
+            "borough_gss": "E09000002",  # Barking and Dagenham
+            "website": None,
+            "annual_income_pence": 950_000,
+        },
+    ),
+    DemoPerson("Applicant (no organisation yet)", "new.applicant@example.org", "Tomasz Nowak"),
+)
+
+
+class _Loader:
+    """Creates whatever part of the demo is missing, remembering what it created."""
+
+    def __init__(self) -> None:
+        self.created: list[str] = []  # "kind: what", e.g. "user: admin@example.org"
+        self.admin: User | None = None
+
+    def user(self, person: DemoPerson) -> User:
+        user = account_queries.find_user_by_email(person.email)
+        if user is None:
+            user = account_services.register_user(
+                email=person.email, full_name=person.full_name, password=DEMO_PASSWORD
+            )
+            self.created.append(f"person: {person.email}")
+        return user
+
+    def role(self, user: User, role: StaffRole, *, fund_id: int | None = None, round_id: int | None = None) -> None:
+        if any((a.role, a.fund_id, a.round_id) == (role, fund_id, round_id) for a in user.role_assignments):
+            return
+        account_services.assign_role(actor=self.admin, user=user, role=role, fund_id=fund_id, round_id=round_id)
+        self.created.append(f"staff role: {STAFF_ROLE_LABELS[role].lower()} for {user.email}")
+
+    def organisation(self, user: User, details: dict[str, Any]) -> None:
+        names = {org.name for org in account_queries.list_organisations_for_user(user.id)}
+        if details["name"] in names:
+            return
+        account_services.create_organisation(actor=user, details=account_services.OrganisationDetails(**details))
+        self.created.append(f"organisation: {details['name']}")
+
+    def fund(self) -> Fund:
+        fund = queries.find_fund_by_code(FUND_CODE)
+        if fund is None:
+            fund = services.create_fund(
+                actor=self.admin,
+                code=FUND_CODE,
+                name="Shared Endeavour Fund",
+                description=(
+                    "City Hall funding for grassroots London projects that counter hate, intolerance, extremism "
+                    "and radicalisation."
+                ),
+            )
+            self.created.append(f"fund: {FUND_CODE}")
+        return fund
+
+    def call(self, fund: Fund, *, code: str, number: int, opens: date, closes: date, close_it: bool) -> Round:
+        round_ = queries.find_round_by_code(code)
+        if round_ is not None:
+            return round_
+        round_ = services.create_round(
+            actor=self.admin,
+            fund=fund,
+            code=code,
+            name=f"Shared Endeavour Fund Call {number}",
+            summary=(
+                f"Call {number} funds grassroots projects that build London's resilience to hate, intolerance, "
+                "extremism and radicalisation. Grants from £10,000 to £100,000."
+            ),
+            opens_at=london_to_utc(opens, MIDDAY),
+            closes_at=london_to_utc(closes, MIDDAY),
+            budget_pence=BUDGET_PENCE,
+            tiers=TIERS,
+            themes=THEMES,
+            criteria=CRITERIA,
+        )
+        services.load_question_set(actor=self.admin, round_=round_, data=default_question_set())
+        services.open_round(actor=self.admin, round_=round_)
+        if close_it:
+            services.close_round(actor=self.admin, round_=round_, reason="Demo: an earlier call that has closed")
+        self.created.append(f"call: {code}")
+        return round_
+
+
+def load_demo() -> list[str]:
+    """Create the demo fund, calls, people and organisations that are missing; returns what was created."""
+    loader = _Loader()
+    admin_person = PEOPLE[0]
+    loader.admin = admin = loader.user(admin_person)
+    loader.role(admin, StaffRole.ADMIN)
+    fund = loader.fund()
+    today = to_london(utcnow()).date()
+    loader.call(
+        fund,
+        code=PREVIOUS_CALL,
+        number=5,
+        opens=today - timedelta(days=240),
+        closes=today - timedelta(days=180),
+        close_it=True,
+    )
+    current = loader.call(
+        fund,
+        code=CURRENT_CALL,
+        number=6,
+        opens=today - timedelta(days=14),
+        closes=today + timedelta(days=30),
+        close_it=False,
+    )
+    for person in PEOPLE[1:]:
+        user = loader.user(person)
+        if person.staff_role is not None:
+            scope = {"fund": {"fund_id": fund.id}, "round": {"round_id": current.id}}.get(person.scope or "", {})
+            loader.role(user, person.staff_role, **scope)
+        if person.organisation is not None:
+            loader.organisation(user, person.organisation)
+    return loader.created
+
+
+def _sign_in_table() -> str:
+    rows = [("Role", "Name", "Email", "Password")]
+    rows += [(p.role, p.full_name, p.email, DEMO_PASSWORD) for p in PEOPLE]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Load the demo Shared Endeavour Fund (calls SEF-5 closed and SEF-6 open) and a person for every role."""
+    try:
+        created = load_demo()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    commit_unit_of_work()
+    if created:
+        kinds = Counter(item.partition(":")[0] for item in created)
+        click.echo("Created " + ", ".join(f"{count} × {kind}" for kind, count in kinds.items()) + ".")
+    else:
+        click.echo("The demo data was already loaded; nothing new was created.")
+    click.echo("")
+    click.echo("Sign in at /sign-in with any of these accounts:")
+    click.echo(_sign_in_table())

@@ -1,0 +1,451 @@
+"""Writes for funds and calls (rounds). Every function flushes and never commits; the request or command commits.
+
+Services take plain values and an explicit actor, raise DomainError subclasses naming the field they belong
+to, and record an audit event for every change. A round's status changes only in open_round / close_round,
+through the transition table in states.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from fundapp.accounts.models import User
+from fundapp.accounts.states import LegalType
+from fundapp.core.audit import record_event
+from fundapp.core.errors import DomainError, check_transition
+from fundapp.core.money import format_pence
+from fundapp.extensions import db
+from fundapp.programmes import queries, question_sets
+from fundapp.programmes.models import (
+    Criterion,
+    CriterionDescriptor,
+    Fund,
+    Question,
+    QuestionSet,
+    Round,
+    Section,
+    Theme,
+    Tier,
+)
+from fundapp.programmes.states import ALLOWED_SCALES, ROUND_TRANSITIONS, QuestionType, RoundStatus
+
+_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
+
+
+class RoundNotReady(DomainError):
+    """A call cannot open until its set-up is complete; `problems` lists every missing item."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("This call cannot open yet: " + "; ".join(problems) + ".")
+        self.problems = problems
+
+
+class InvalidQuestionSet(DomainError):
+    """Question set data that does not match the format; `problems` lists what is wrong."""
+
+    def __init__(self, problems: list[str]) -> None:
+        shown = problems[:10]
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__("The question set has problems: " + "; ".join(shown) + more, field="question_set")
+        self.problems = problems
+
+
+# --- plain values describing a round's set-up ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TierSpec:
+    """A grant size band, in pence; match_funding_percent of the project must come from elsewhere."""
+
+    name: str
+    min_pence: int
+    max_pence: int
+    match_funding_percent: int = 0
+
+
+@dataclass(frozen=True)
+class ThemeSpec:
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DescriptorSpec:
+    """What one point on a criterion's scale means, e.g. DescriptorSpec(5, 'Strong')."""
+
+    score: int
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    name: str
+    weight: int
+    scale_min: int
+    scale_max: int
+    guidance: str = ""
+    descriptors: Sequence[DescriptorSpec] = field(default_factory=tuple)
+
+
+# --- funds ---------------------------------------------------------------------------------------------
+
+
+def _check_code(code: str) -> str:
+    code = code.strip().upper()
+    if not _CODE_RE.match(code):
+        raise DomainError(
+            "Enter a code of up to 20 capital letters, digits and hyphens, like SEF or SEF-6", field="code"
+        )
+    return code
+
+
+def create_fund(*, actor: User | None, code: str, name: str, description: str = "") -> Fund:
+    """Create a fund. Raises DomainError (field 'code') for a malformed or taken code; codes are unique."""
+    code = _check_code(code)
+    if not name.strip():
+        raise DomainError("Enter the fund's name", field="name")
+    if queries.find_fund_by_code(code) is not None:
+        raise DomainError(f"There is already a fund with the code {code}", field="code")
+    fund = Fund(code=code, name=name.strip(), description=description.strip())
+    db.session.add(fund)
+    db.session.flush()
+    record_event("fund.created", actor=actor, subject=fund, data={"code": fund.code, "name": fund.name})
+    return fund
+
+
+# --- rounds --------------------------------------------------------------------------------------------
+
+
+def _check_dates(opens_at: datetime, closes_at: datetime) -> None:
+    if opens_at.tzinfo is None or closes_at.tzinfo is None:
+        raise ValueError("opens_at and closes_at must be aware datetimes (use fundapp.core.clock)")
+    if closes_at <= opens_at:
+        raise DomainError("The closing date must be after the opening date", field="closes_at")
+
+
+def _check_tiers(tiers: Sequence[TierSpec]) -> None:
+    """Each tier is a sensible band and no amount falls in two tiers (so an amount picks one tier)."""
+    names = [tier.name.strip() for tier in tiers]
+    if any(not name for name in names):
+        raise DomainError("Give every tier a name", field="tiers")
+    if len(set(names)) != len(names):
+        raise DomainError("Give every tier a different name", field="tiers")
+    for tier in tiers:
+        if tier.min_pence <= 0:
+            raise DomainError(f"{tier.name}: the smallest grant must be more than £0", field="tiers")
+        if tier.min_pence > tier.max_pence:
+            raise DomainError(
+                f"{tier.name}: the smallest grant ({format_pence(tier.min_pence)}) is more than the largest "
+                f"({format_pence(tier.max_pence)})",
+                field="tiers",
+            )
+        if not 0 <= tier.match_funding_percent <= 100:
+            raise DomainError(f"{tier.name}: match funding must be between 0% and 100%", field="tiers")
+    ordered = sorted(tiers, key=lambda t: t.min_pence)
+    for lower, upper in zip(ordered, ordered[1:], strict=False):
+        if upper.min_pence <= lower.max_pence:
+            raise DomainError(
+                f"{lower.name} and {upper.name} overlap: an amount of {format_pence(upper.min_pence)} would be in both",
+                field="tiers",
+            )
+
+
+def _check_themes(themes: Sequence[ThemeSpec]) -> None:
+    names = [theme.name.strip() for theme in themes]
+    if any(not name for name in names):
+        raise DomainError("Give every theme a name", field="themes")
+    if len(set(names)) != len(names):
+        raise DomainError("Give every theme a different name", field="themes")
+
+
+def _check_criteria(criteria: Sequence[CriterionSpec]) -> None:
+    """Weights 1–100 each (their sum is checked when the round opens); scales and descriptors allowed."""
+    names = [criterion.name.strip() for criterion in criteria]
+    if any(not name for name in names):
+        raise DomainError("Give every criterion a name", field="criteria")
+    if len(set(names)) != len(names):
+        raise DomainError("Give every criterion a different name", field="criteria")
+    allowed = ", ".join(f"{low} to {high}" for low, high in sorted(ALLOWED_SCALES))
+    for criterion in criteria:
+        if not 1 <= criterion.weight <= 100:
+            raise DomainError(f"{criterion.name}: the weight must be between 1 and 100", field="criteria")
+        if (criterion.scale_min, criterion.scale_max) not in ALLOWED_SCALES:
+            raise DomainError(
+                f"{criterion.name}: the scale {criterion.scale_min} to {criterion.scale_max} is not allowed "
+                f"(use {allowed})",
+                field="criteria",
+            )
+        scores = [descriptor.score for descriptor in criterion.descriptors]
+        if len(set(scores)) != len(scores):
+            raise DomainError(f"{criterion.name}: each score can have only one descriptor", field="criteria")
+        if any(not criterion.scale_min <= score <= criterion.scale_max for score in scores):
+            raise DomainError(
+                f"{criterion.name}: descriptors must be for scores from {criterion.scale_min} to {criterion.scale_max}",
+                field="criteria",
+            )
+        if any(not descriptor.label.strip() for descriptor in criterion.descriptors):
+            raise DomainError(f"{criterion.name}: give every descriptor a label", field="criteria")
+
+
+def _check_legal_types(values: Iterable[str]) -> list[str]:
+    known = {t.value for t in LegalType}
+    chosen = list(dict.fromkeys(values))
+    unknown = [value for value in chosen if value not in known]
+    if unknown:
+        raise DomainError(f"Unknown organisation types: {', '.join(unknown)}", field="eligible_legal_types")
+    return chosen
+
+
+def create_round(
+    *,
+    actor: User | None,
+    fund: Fund,
+    code: str,
+    name: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    budget_pence: int,
+    summary: str = "",
+    eligible_legal_types: Iterable[str] | None = None,
+    required_documents: Iterable[str] = (),
+    tiers: Sequence[TierSpec] = (),
+    themes: Sequence[ThemeSpec] = (),
+    criteria: Sequence[CriterionSpec] = (),
+) -> Round:
+    """Create a draft call with its tiers, themes and criteria.
+
+    Raises DomainError (with the field) for a taken code, dates in the wrong order, a budget of £0 or less,
+    tiers that overlap or run backwards, or a scale that is not allowed. Criteria weights need not sum to 100
+    yet: that is checked when the round opens.
+    """
+    code = _check_code(code)
+    if not name.strip():
+        raise DomainError("Enter the call's name", field="name")
+    if queries.find_round_by_code(code) is not None:
+        raise DomainError(f"There is already a call with the code {code}", field="code")
+    _check_dates(opens_at, closes_at)
+    if budget_pence <= 0:
+        raise DomainError("The budget must be more than £0", field="budget_pence")
+    _check_tiers(tiers)
+    _check_themes(themes)
+    _check_criteria(criteria)
+    legal_types = _check_legal_types(
+        eligible_legal_types if eligible_legal_types is not None else [t.value for t in LegalType]
+    )
+    round_ = Round(
+        fund=fund,
+        code=code,
+        name=name.strip(),
+        summary=summary.strip(),
+        status=RoundStatus.DRAFT,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        budget_pence=budget_pence,
+        committed_pence=0,
+        eligible_legal_types=legal_types,
+        required_documents=list(required_documents),
+        tiers=[
+            Tier(
+                name=t.name.strip(),
+                min_pence=t.min_pence,
+                max_pence=t.max_pence,
+                match_funding_percent=t.match_funding_percent,
+            )
+            for t in sorted(tiers, key=lambda t: t.min_pence)
+        ],
+        themes=[
+            Theme(name=t.name.strip(), description=t.description.strip(), position=position)
+            for position, t in enumerate(themes)
+        ],
+        criteria=[
+            Criterion(
+                name=c.name.strip(),
+                guidance=c.guidance.strip(),
+                weight=c.weight,
+                scale_min=c.scale_min,
+                scale_max=c.scale_max,
+                position=position,
+                descriptors=[
+                    CriterionDescriptor(score=d.score, label=d.label.strip(), description=d.description.strip())
+                    for d in c.descriptors
+                ],
+            )
+            for position, c in enumerate(criteria)
+        ],
+    )
+    db.session.add(round_)
+    db.session.flush()
+    record_event(
+        "round.created",
+        actor=actor,
+        subject=round_,
+        data={
+            "fund": fund.code,
+            "code": round_.code,
+            "name": round_.name,
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "budget_pence": budget_pence,
+            "tiers": [t.name for t in tiers],
+            "themes": [t.name for t in themes],
+            "criteria": {c.name: c.weight for c in criteria},
+        },
+    )
+    return round_
+
+
+# --- question sets -------------------------------------------------------------------------------------
+
+
+def _build_question_set(data: dict[str, Any], *, source: str) -> QuestionSet:
+    return QuestionSet(
+        name=data["name"],
+        source=source[:200],
+        sections=[
+            Section(
+                key=section["key"],
+                title=section["title"],
+                description=section.get("description", ""),
+                position=section_position,
+                questions=[
+                    Question(
+                        key=question["key"],
+                        type=QuestionType(question["type"]),
+                        label=question["label"],
+                        hint=question.get("hint", ""),
+                        required=question["required"],
+                        position=question_position,
+                        config=copy.deepcopy(question["config"]),
+                    )
+                    for question_position, question in enumerate(section["questions"])
+                ],
+            )
+            for section_position, section in enumerate(data["sections"])
+        ],
+    )
+
+
+def _replace_question_set(round_: Round, question_set: QuestionSet) -> None:
+    if round_.status != RoundStatus.DRAFT:
+        raise DomainError(
+            "You can only change the application form of a call that has not opened yet", field="question_set"
+        )
+    if round_.question_set is not None:
+        round_.question_set = None  # delete-orphan: the old form goes first (one question set per round)
+        db.session.flush()
+    round_.question_set = question_set
+    db.session.flush()
+
+
+def load_question_set(
+    *, actor: User | None, round_: Round, data: dict[str, Any], source: str | None = None
+) -> QuestionSet:
+    """Give a draft round its application form from question set data (replacing any it had).
+
+    Raises InvalidQuestionSet listing every problem found by the schema and the cross-question rules, or
+    DomainError if the round has already opened (applicants may have answered the old form).
+    """
+    found = question_sets.problems(data)
+    if found:
+        raise InvalidQuestionSet(found)
+    question_set = _build_question_set(data, source=source or f"version {data['version']}")
+    _replace_question_set(round_, question_set)
+    record_event(
+        "round.question_set_loaded",
+        actor=actor,
+        subject=round_,
+        data={
+            "name": question_set.name,
+            "source": question_set.source,
+            "sections": len(question_set.sections),
+            "questions": sum(len(s.questions) for s in question_set.sections),
+        },
+    )
+    return question_set
+
+
+def copy_question_set(*, actor: User | None, from_round: Round, to_round: Round) -> QuestionSet:
+    """Copy one round's application form into a draft round, so a new call starts from the last one's.
+
+    The copy is independent (changing one never changes the other). Raises DomainError if from_round has no
+    form, if it is the same round, or if to_round has already opened.
+    """
+    if from_round.id == to_round.id:
+        raise DomainError("Choose a different call to copy the application form from", field="from_round")
+    if from_round.question_set is None:
+        raise DomainError(f"{from_round.code} has no application form to copy", field="from_round")
+    data = question_sets.to_data(from_round.question_set)
+    question_set = _build_question_set(data, source=f"Copied from {from_round.code}")
+    _replace_question_set(to_round, question_set)
+    record_event(
+        "round.question_set_copied",
+        actor=actor,
+        subject=to_round,
+        data={"from_round_id": from_round.id, "from_round": from_round.code, "name": question_set.name},
+    )
+    return question_set
+
+
+# --- round lifecycle -----------------------------------------------------------------------------------
+
+
+def problems_before_opening(round_: Round) -> list[str]:
+    """What a round still needs before it can open (empty when ready). Pure: reads the loaded round only."""
+    found = []
+    total = sum(criterion.weight for criterion in round_.criteria)
+    if not round_.criteria:
+        found.append("add scoring criteria with weights that add up to 100")
+    elif total != 100:
+        found.append(f"the criteria weights add up to {total}, not 100")
+    if not round_.tiers:
+        found.append("add at least one tier (grant size)")
+    question_set = round_.question_set
+    if question_set is None:
+        found.append("add an application form (question set)")
+    elif not question_set.sections:
+        found.append("add at least one section to the application form")
+    else:
+        asks_for_themes = any(
+            q.type == QuestionType.THEMES for section in question_set.sections for q in section.questions
+        )
+        if asks_for_themes and not round_.themes:
+            found.append("add the call's themes (the application form asks applicants to choose them)")
+    return found
+
+
+def _move(round_: Round, target: RoundStatus, *, actor: User | None, action: str, reason: str | None) -> None:
+    previous = round_.status
+    check_transition("Round", ROUND_TRANSITIONS, previous, target)
+    round_.status = target
+    db.session.flush()
+    record_event(
+        action,
+        actor=actor,
+        subject=round_,
+        data={"from": previous.value, "to": target.value, "reason": reason},
+    )
+
+
+def open_round(*, actor: User | None, round_: Round, reason: str | None = None) -> None:
+    """Open a draft (or re-open a closed) call for applications.
+
+    Raises InvalidTransition if the state table does not allow it, or RoundNotReady listing everything missing
+    (criteria weights summing to 100, at least one tier, a question set with at least one section).
+    """
+    check_transition("Round", ROUND_TRANSITIONS, round_.status, RoundStatus.OPEN)
+    missing = problems_before_opening(round_)
+    if missing:
+        raise RoundNotReady(missing)
+    action = "round.reopened" if round_.status == RoundStatus.CLOSED else "round.opened"
+    _move(round_, RoundStatus.OPEN, actor=actor, action=action, reason=reason)
+
+
+def close_round(*, actor: User | None, round_: Round, reason: str | None = None) -> None:
+    """Close an open call to new applications. Raises InvalidTransition from any other status."""
+    _move(round_, RoundStatus.CLOSED, actor=actor, action="round.closed", reason=reason)

@@ -1,0 +1,111 @@
+"""Staff pages for funds and calls, and admin pages for users and their staff roles.
+
+The admin pages live here, not in accounts, because a role's scope is a fund or a call and accounts may not
+import programmes (the layer rule).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from fundapp.accounts import queries as account_queries
+from fundapp.accounts import services as account_services
+from fundapp.accounts.forms import ConfirmForm
+from fundapp.accounts.permissions import is_admin, is_staff
+from fundapp.accounts.states import STAFF_ROLE_LABELS, StaffRole
+from fundapp.core.auth import authorize, requires, signed_in
+from fundapp.core.errors import DomainError
+from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.transactions import commits
+from fundapp.programmes import bp, permissions, queries, services
+from fundapp.programmes.forms import StaffRoleForm, scope_choices
+from fundapp.programmes.question_sets import QUESTION_TYPE_LABELS
+from fundapp.programmes.states import ROUND_STAFF_LABELS, QuestionType, RoundStatus
+
+
+@bp.get("/staff/calls/<int:round_id>")
+@signed_in
+def round_detail(round_id: int):  # type: ignore[no-untyped-def]
+    round_ = queries.get_round(round_id)
+    # Applicants may not know a call's set-up page exists (404); staff without a role on it get 403.
+    authorize(permissions.can_view_round(current_user, round_), hide=not is_staff(current_user))
+    problems = services.problems_before_opening(round_) if round_.status == RoundStatus.DRAFT else []
+    return render_template(
+        "programmes/round_detail.html",
+        round_=round_,
+        problems=problems,
+        title=f"{round_.name} ({round_.code})",
+    )
+
+
+@bp.get("/admin/users")
+@requires(is_admin)
+def admin_users():  # type: ignore[no-untyped-def]
+    search = request.args.get("q", "").strip()[:200]
+    return render_template(
+        "programmes/admin_users.html",
+        users=account_queries.list_users(search=search or None),
+        search=search,
+        scope_names=dict(scope_choices(queries.list_funds())),
+        title="Users and staff roles",
+    )
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@requires(is_admin)
+@commits
+@keeps_input_on_csrf_error
+def admin_user(user_id: int):  # type: ignore[no-untyped-def]
+    user = account_queries.get_user(user_id)
+    funds = queries.list_funds()
+    form = StaffRoleForm(funds=funds)
+    if form.validate_on_submit():
+        fund_id, round_id = form.scope_ids()
+        try:
+            account_services.assign_role(
+                actor=current_user, user=user, role=StaffRole(form.role.data), fund_id=fund_id, round_id=round_id
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            label = STAFF_ROLE_LABELS[StaffRole(form.role.data)].lower()
+            flash(f"{user.full_name} has been given the {label} role.", "success")
+            return redirect(url_for("programmes.admin_user", user_id=user.id))
+    return render_template(
+        "programmes/admin_user.html",
+        user=user,
+        form=form,
+        organisations=account_queries.list_organisations_for_user(user.id),
+        scope_names=dict(scope_choices(funds)),
+        title=user.full_name,
+    )
+
+
+@bp.post("/admin/users/<int:user_id>/roles/<int:assignment_id>/remove")
+@requires(is_admin)
+@commits
+def admin_remove_role(user_id: int, assignment_id: int):  # type: ignore[no-untyped-def]
+    user = account_queries.get_user(user_id)
+    assignment = account_queries.get_role_assignment(assignment_id)
+    if assignment.user_id != user.id:
+        abort(404)
+    label = STAFF_ROLE_LABELS[assignment.role]
+    if ConfirmForm().validate_on_submit():
+        try:
+            account_services.remove_role(actor=current_user, assignment=assignment)
+        except DomainError as exc:
+            flash(exc.message)
+        else:
+            flash(f"The {label.lower()} role has been removed from {user.full_name}.", "success")
+    return redirect(url_for("programmes.admin_user", user_id=user.id))
+
+
+@bp.app_template_global()
+def round_status_label(value: str) -> str:
+    return ROUND_STAFF_LABELS[RoundStatus(value)]
+
+
+@bp.app_template_global()
+def question_type_label(value: str) -> str:
+    return QUESTION_TYPE_LABELS[QuestionType(value)]
