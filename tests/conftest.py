@@ -1,0 +1,96 @@
+"""Test fixtures: one app and schema per run (built by the real migrations), one rolled-back transaction per test.
+
+TEST_DATABASE_URL picks the database (default: a SQLite file in a temporary folder); .ci/run also runs the
+whole suite against a throwaway PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_sqlalchemy.session import Session
+
+from tests.helpers import IsolatedClient, isolated_client
+from tests.smtp import SMTPSink
+
+_TMP = tempfile.TemporaryDirectory(prefix="fundapp-tests-")
+os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{Path(_TMP.name) / 'test.db'}")
+os.environ.setdefault("FUNDAPP_INSTANCE_DIR", _TMP.name)
+
+
+@pytest.fixture(scope="session")
+def smtp_sink() -> Iterator[SMTPSink]:
+    """A real SMTP server on loopback that keeps every message it receives."""
+    sink = SMTPSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def app(smtp_sink: SMTPSink) -> Iterator[Flask]:
+    from config import TestConfig
+    from fundapp import create_app
+    from tests.database import build_schema, drop_schema
+
+    config = TestConfig()
+    config.MAIL_PORT = smtp_sink.port  # type: ignore[misc]
+    config.MAIL_FILE_DIR = str(Path(_TMP.name) / "mail")  # type: ignore[misc]
+    application = create_app(config)
+    with application.app_context():
+        build_schema(application)
+    yield application
+    from fundapp.extensions import db
+
+    with application.app_context():
+        drop_schema(application)
+        db.engine.dispose()
+
+
+class _ConnectionBoundSession(Session):
+    """Honours the connection it was given. Flask-SQLAlchemy 3's Session.get_bind ignores a session-level
+    bind (pallets-eco/flask-sqlalchemy#1167) and would go to the engine, making every commit in a test real."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        return bind or self.bind or super().get_bind(mapper=mapper, clause=clause, **kwargs)
+
+
+@pytest.fixture()
+def db_session(app: Flask) -> Iterator[Any]:
+    """Each test runs in a transaction that is rolled back; commits inside it (views, jobs) become savepoints."""
+    from fundapp.extensions import db
+
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(  # type: ignore[method-assign]
+            {"class_": _ConnectionBoundSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original  # type: ignore[method-assign]
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture()
+def client(app: Flask, db_session: Any) -> IsolatedClient:
+    """A browser: each request runs in its own app context and database session, as in production."""
+    return isolated_client(app)
+
+
+@pytest.fixture()
+def mail(smtp_sink: SMTPSink) -> SMTPSink:
+    """The SMTP sink, emptied for this test."""
+    smtp_sink.clear()
+    return smtp_sink

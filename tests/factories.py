@@ -1,0 +1,215 @@
+"""factory_boy factories for every model, flushed into the test's session. Traits name lifecycle states."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from fundapp.accounts.models import Membership, Organisation, RoleAssignment, User
+from fundapp.accounts.passwords import hash_password
+from fundapp.accounts.states import LegalType, MemberRole, StaffRole
+from fundapp.core.clock import utcnow
+from fundapp.programmes.models import Criterion, CriterionDescriptor, Fund, Round, Theme, Tier
+from fundapp.programmes.states import RoundStatus
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+# Hashing with Argon2 is deliberately slow; factories share one hash of DEFAULT_PASSWORD.
+_DEFAULT_HASH = hash_password(DEFAULT_PASSWORD)
+
+
+def _session():  # type: ignore[no-untyped-def]
+    from fundapp.extensions import db
+
+    return db.session
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = _session
+        sqlalchemy_session_persistence = "flush"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Faker("name", locale="en_GB")
+    password_hash = _DEFAULT_HASH
+
+    class Params:
+        disabled = factory.Trait(is_active=False)
+
+
+class RoleAssignmentFactory(BaseFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = StaffRole.ASSESSOR
+
+
+def staff_user(role: StaffRole, **scope: int | None) -> User:
+    """A user holding one staff role (system-wide unless fund_id= or round_id= is given)."""
+    user = UserFactory()
+    RoleAssignmentFactory(user=user, role=role, **scope)
+    return user
+
+
+class OrganisationFactory(BaseFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Community Group {n}")
+    legal_type = LegalType.CIO
+    charity_number = factory.Sequence(lambda n: f"{1100000 + n}")
+    company_number = None
+    address_line_1 = "1 High Street"
+    town = "London"
+    postcode = "SE1 7PB"
+    borough_gss = "E09000028"  # Southwark
+    annual_income_pence = 4_500_000
+
+
+class MembershipFactory(BaseFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = MemberRole.OWNER
+
+
+def applicant_with_organisation(**org: object) -> tuple[User, Organisation]:
+    """An applicant who owns an organisation."""
+    membership = MembershipFactory(organisation=OrganisationFactory(**org))
+    return membership.user, membership.organisation
+
+
+class FundFactory(BaseFactory):
+    class Meta:
+        model = Fund
+
+    code = factory.Sequence(lambda n: f"F{n}")
+    name = factory.Sequence(lambda n: f"Test Fund {n}")
+    description = "A fund for tests."
+
+
+class RoundFactory(BaseFactory):
+    class Meta:
+        model = Round
+
+    fund = factory.SubFactory(FundFactory)
+    code = factory.Sequence(lambda n: f"R-{n}")
+    name = factory.Sequence(lambda n: f"Call {n}")
+    status = RoundStatus.DRAFT
+    opens_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=7))
+    closes_at = factory.LazyAttribute(lambda o: o.opens_at + timedelta(days=42))
+    budget_pence = 87_500_000
+    eligible_legal_types = factory.LazyFunction(lambda: [t.value for t in LegalType])
+
+    class Params:
+        open = factory.Trait(
+            status=RoundStatus.OPEN,
+            opens_at=factory.LazyFunction(lambda: utcnow() - timedelta(days=14)),
+            closes_at=factory.LazyFunction(lambda: utcnow() + timedelta(days=30)),
+        )
+        closed = factory.Trait(
+            status=RoundStatus.CLOSED,
+            opens_at=factory.LazyFunction(lambda: utcnow() - timedelta(days=120)),
+            closes_at=factory.LazyFunction(lambda: utcnow() - timedelta(days=60)),
+        )
+
+
+class TierFactory(BaseFactory):
+    class Meta:
+        model = Tier
+
+    round = factory.SubFactory(RoundFactory)
+    name = "Tier 1"
+    min_pence = 1_000_000
+    max_pence = 2_500_000
+    match_funding_percent = 0
+
+
+class ThemeFactory(BaseFactory):
+    class Meta:
+        model = Theme
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Theme {n}")
+    position = factory.Sequence(int)
+
+
+class CriterionFactory(BaseFactory):
+    class Meta:
+        model = Criterion
+
+    round = factory.SubFactory(RoundFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    guidance = "How well the application meets this criterion."
+    weight = 25
+    scale_min = 0
+    scale_max = 5
+    position = factory.Sequence(int)
+
+
+class CriterionDescriptorFactory(BaseFactory):
+    class Meta:
+        model = CriterionDescriptor
+
+    criterion = factory.SubFactory(CriterionFactory)
+    score = 5
+    label = "Strong"
+
+
+# --- question sets (programmes) ------------------------------------------------------------------------
+# Imported here, not at the top, so this block can be appended without touching the rest of the file.
+
+from fundapp.programmes.models import Question, QuestionSet, Section  # noqa: E402
+from fundapp.programmes.states import QuestionType  # noqa: E402
+
+
+class QuestionSetFactory(BaseFactory):
+    class Meta:
+        model = QuestionSet
+
+    round = factory.SubFactory(RoundFactory)
+    name = "Test application form"
+    source = "tests"
+
+
+class SectionFactory(BaseFactory):
+    class Meta:
+        model = Section
+
+    question_set = factory.SubFactory(QuestionSetFactory)
+    key = factory.Sequence(lambda n: f"section_{n}")
+    title = factory.Sequence(lambda n: f"Section {n}")
+    position = factory.Sequence(int)
+
+
+class QuestionFactory(BaseFactory):
+    class Meta:
+        model = Question
+
+    section = factory.SubFactory(SectionFactory)
+    key = factory.Sequence(lambda n: f"question_{n}")
+    type = QuestionType.SHORT_TEXT
+    label = factory.Sequence(lambda n: f"Question {n}?")
+    required = True
+    position = factory.Sequence(int)
+    config = factory.LazyFunction(dict)
+
+
+def round_ready_to_open(**round_fields: object) -> Round:
+    """A draft round that open_round accepts: one tier, criteria weighing 100, a one-question form."""
+    round_ = RoundFactory(**round_fields)
+    TierFactory(round=round_)
+    CriterionFactory(round=round_, weight=60)
+    CriterionFactory(round=round_, weight=40)
+    QuestionFactory(section=SectionFactory(question_set=QuestionSetFactory(round=round_)))
+    return round_

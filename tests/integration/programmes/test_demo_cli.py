@@ -1,0 +1,146 @@
+"""`flask demo load` builds a working demo Shared Endeavour Fund and can be run again without changing anything."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from fundapp.accounts.models import Membership, Organisation, RoleAssignment, User
+from fundapp.accounts.states import LegalType, StaffRole
+from fundapp.core.audit import AuditEvent
+from fundapp.core.clock import utcnow
+from fundapp.extensions import db
+from fundapp.programmes import queries
+from fundapp.programmes.cli import DEMO_PASSWORD, PEOPLE
+from fundapp.programmes.models import (
+    Criterion,
+    CriterionDescriptor,
+    Fund,
+    Question,
+    QuestionSet,
+    Round,
+    Section,
+    Theme,
+    Tier,
+)
+from fundapp.programmes.states import RoundStatus
+from tests.helpers import sign_in
+
+pytestmark = pytest.mark.usefixtures("db_session")
+
+COUNTED = (
+    User,
+    Organisation,
+    Membership,
+    RoleAssignment,
+    Fund,
+    Round,
+    Tier,
+    Theme,
+    Criterion,
+    CriterionDescriptor,
+    QuestionSet,
+    Section,
+    Question,
+    AuditEvent,
+)
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0 for model in COUNTED}
+
+
+def _load(app: Flask) -> str:
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_load_twice_creates_everything_once_and_prints_the_sign_ins_both_times(app: Flask) -> None:
+    before = _counts()
+    first_output = _load(app)
+    after_first = _counts()
+    second_output = _load(app)
+
+    assert _counts() == after_first
+    created = {name: after_first[name] - before[name] for name in before}
+    assert created["User"] == len(PEOPLE)
+    assert (created["Fund"], created["Round"], created["QuestionSet"], created["Organisation"]) == (1, 2, 2, 4)
+    assert "nothing new was created" in second_output
+    for output in (first_output, second_output):
+        for person in PEOPLE:
+            assert person.email in output
+        assert DEMO_PASSWORD in output
+
+
+def test_demo_call_6_is_open_now_and_call_5_is_closed(app: Flask) -> None:
+    _load(app)
+    now = utcnow()
+    current = queries.find_round_by_code("SEF-6")
+    previous = queries.find_round_by_code("SEF-5")
+    assert current is not None and previous is not None
+    assert current.status == RoundStatus.OPEN
+    assert current.opens_at <= now - timedelta(days=13) and current.closes_at >= now + timedelta(days=29)
+    assert [r.code for r in queries.list_rounds_open_for_applications(now=now)] == ["SEF-6"]
+    assert previous.status == RoundStatus.CLOSED
+    assert previous.closes_at < now - timedelta(days=150)
+    assert current.fund.code == previous.fund.code == "SEF"
+
+
+def test_demo_calls_are_set_up_like_the_real_fund(app: Flask) -> None:
+    _load(app)
+    for code in ("SEF-5", "SEF-6"):
+        round_ = queries.get_round(queries.find_round_by_code(code).id)  # type: ignore[union-attr]
+        assert round_.budget_pence == 87_500_000
+        assert [(t.min_pence, t.max_pence, t.match_funding_percent) for t in round_.tiers] == [
+            (1_000_000, 2_500_000, 0),
+            (2_500_100, 5_000_000, 0),
+            (5_000_100, 10_000_000, 50),
+        ]
+        assert len(round_.themes) == 4
+        assert sum(c.weight for c in round_.criteria) == 100
+        assert all(
+            [d.label for d in c.descriptors] == ["Strong", "Good", "Satisfactory", "Partial", "Poor"]
+            for c in round_.criteria
+        )
+        assert round_.question_set is not None and len(round_.question_set.sections) == 11
+
+
+def test_demo_has_a_person_for_every_role_and_every_kind_of_organisation(app: Flask) -> None:
+    _load(app)
+    fund = queries.find_fund_by_code("SEF")
+    current = queries.find_round_by_code("SEF-6")
+    roles = {(a.role, a.fund_id, a.round_id) for a in db.session.scalars(sa.select(RoleAssignment))}
+    assert roles == {
+        (StaffRole.ADMIN, None, None),
+        (StaffRole.FUND_MANAGER, fund.id, None),  # type: ignore[union-attr]
+        (StaffRole.ASSESSOR, None, current.id),  # type: ignore[union-attr]
+        (StaffRole.FINANCE_OFFICER, fund.id, None),  # type: ignore[union-attr]
+    }
+    assert db.session.scalar(sa.select(sa.func.count()).where(RoleAssignment.role == StaffRole.ASSESSOR)) == 2
+    organisations = list(db.session.scalars(sa.select(Organisation)))
+    assert {o.legal_type for o in organisations} >= {
+        LegalType.CIO,
+        LegalType.CIC,
+        LegalType.CHARITABLE_COMPANY,
+        LegalType.UNINCORPORATED_ASSOCIATION,
+    }
+    charitable_company = next(o for o in organisations if o.legal_type == LegalType.CHARITABLE_COMPANY)
+    assert charitable_company.charity_number and charitable_company.company_number
+    assert all(o.memberships for o in organisations)
+    without_organisation = db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(~User.memberships.any(), ~User.role_assignments.any())
+    )
+    assert without_organisation == 1
+
+
+def test_a_demo_person_can_sign_in_with_the_demo_password(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    _load(app)
+    fund_manager = next(p for p in PEOPLE if p.staff_role == StaffRole.FUND_MANAGER)
+    user = db.session.scalar(sa.select(User).where(User.email == fund_manager.email))
+    sign_in(client, user, password=DEMO_PASSWORD)
+    current = queries.find_round_by_code("SEF-6")
+    assert client.get(f"/staff/calls/{current.id}").status_code == 200  # type: ignore[union-attr]

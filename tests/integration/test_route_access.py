@@ -1,0 +1,108 @@
+"""Every endpoint declares an access rule, and the rule is the one we expect; GET routes never commit.
+
+A new endpoint without a row in ROUTE_ACCESS fails this test: decide who may reach it, then add the row.
+Behavioural, per-object checks live beside each domain's view tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from fundapp.accounts.states import StaffRole
+from tests.factories import UserFactory, staff_user
+from tests.helpers import sign_in
+
+ROUTE_ACCESS: dict[str, str] = {
+    # core
+    "core.help": "public",
+    "core.accessibility": "public",
+    "core.privacy": "public",
+    "core.healthcheck": "public",
+    # accounts
+    "accounts.register": "public",
+    "accounts.sign_in": "public",
+    "accounts.sign_out": "public",
+    "accounts.forgot_password": "public",
+    "accounts.reset_password": "public",
+    "accounts.accept_invitation": "public",
+    "accounts.profile": "signed_in",
+    "accounts.change_password": "signed_in",
+    "accounts.organisation_new": "signed_in",
+    "accounts.organisation": "signed_in",
+    "accounts.organisation_edit": "signed_in",
+    "accounts.invite_member": "signed_in",
+    # programmes
+    "programmes.round_detail": "signed_in",
+    "programmes.admin_users": "requires:is_admin",
+    "programmes.admin_user": "requires:is_admin",
+    "programmes.admin_remove_role": "requires:is_admin",
+    # reporting
+    "reporting.home": "public",
+}
+
+SAFE = {"GET", "HEAD", "OPTIONS"}
+
+
+def _endpoints(app: Flask) -> dict[str, set[str]]:
+    methods: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        methods.setdefault(rule.endpoint, set()).update(rule.methods or set())
+    return methods
+
+
+def test_every_endpoint_declares_the_expected_access_rule(app: Flask) -> None:
+    problems = []
+    for endpoint in sorted(_endpoints(app)):
+        view = app.view_functions[endpoint]
+        declared = getattr(view, "access_rule", None)
+        expected = ROUTE_ACCESS.get(endpoint)
+        if expected is None:
+            problems.append(f"{endpoint}: no row in ROUTE_ACCESS (declared {declared!r})")
+        elif declared != expected:
+            problems.append(f"{endpoint}: declares {declared!r}, expected {expected!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_route_access_table_has_no_stale_rows(app: Flask) -> None:
+    assert set(ROUTE_ACCESS) - set(_endpoints(app)) == set()
+
+
+def test_get_only_routes_are_never_wrapped_to_commit(app: Flask) -> None:
+    offenders = [
+        endpoint
+        for endpoint, methods in _endpoints(app).items()
+        if methods <= SAFE and getattr(app.view_functions[endpoint], "commits", False)
+    ]
+    assert offenders == []
+
+
+def test_routes_that_accept_posts_commit_their_work(app: Flask) -> None:
+    missing = [
+        endpoint
+        for endpoint, methods in _endpoints(app).items()
+        if "POST" in methods and not getattr(app.view_functions[endpoint], "commits", False)
+    ]
+    assert missing == []
+
+
+def _parameterless_get_urls(app: Flask) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static" and "GET" in (rule.methods or set()) and not rule.arguments:
+            urls.append(rule.rule)
+    return sorted(urls)
+
+
+@pytest.mark.parametrize("role", [None, "applicant", *StaffRole])
+def test_every_page_without_parameters_renders_for_every_role_without_committing(app: Flask, client, role) -> None:  # type: ignore[no-untyped-def]
+    """The GET-commit guard is on in tests: a GET that commits would raise and show up here as a 500."""
+    if role == "applicant":
+        sign_in(client, UserFactory())
+    elif role is not None:
+        sign_in(client, staff_user(StaffRole(role)))
+    for url in _parameterless_get_urls(app):
+        response = client.get(url)
+        assert response.status_code in {200, 302, 403}, f"{url} as {role}: {response.status_code}"
