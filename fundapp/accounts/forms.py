@@ -59,6 +59,17 @@ def _email_field(label: str = "Email address", hint: str = "") -> EmailField:
     )
 
 
+def _full_name_field() -> StringField:
+    return StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+    )
+
+
 def _new_password_field(label: str, description: str, missing: str) -> PasswordField:
     """A field for choosing a password, with the length rule shown and checked."""
     return PasswordField(
@@ -87,14 +98,7 @@ def _normalised_by(func: Callable[[str], str]) -> Callable[[Any, Any], None]:
 
 
 class RegisterForm(Form):
-    full_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
-    )
+    full_name = _full_name_field()
     email = _email_field(hint="We will use this to contact you about your applications")
     password = _new_password_field(
         "Create a password",
@@ -125,14 +129,7 @@ class ResetPasswordForm(Form):
 
 
 class ProfileForm(Form):
-    full_name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter your full name"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
-    )
+    full_name = _full_name_field()
     phone = StringField(
         "Telephone number (optional)",
         description="For urgent questions about your application",

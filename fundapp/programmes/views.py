@@ -26,7 +26,7 @@ from fundapp.programmes.states import ROUND_STAFF_LABELS, QuestionType, RoundSta
 
 @bp.get("/staff/calls/<int:round_id>")
 @signed_in
-def round_detail(round_id: int):  # type: ignore[no-untyped-def]
+def round_detail(round_id: int):
     round_ = queries.get_round(round_id)
     # Applicants may not know a call's set-up page exists (404); staff without a role on it get 403.
     authorize(permissions.can_view_round(current_user, round_), hide=not is_staff(current_user))
@@ -41,7 +41,7 @@ def round_detail(round_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/admin/users")
 @requires(is_admin)
-def admin_users():  # type: ignore[no-untyped-def]
+def admin_users():
     search = request.args.get("q", "").strip()[:200]
     return render_template(
         "programmes/admin_users.html",
@@ -56,7 +56,7 @@ def admin_users():  # type: ignore[no-untyped-def]
 @requires(is_admin)
 @commits
 @keeps_input_on_csrf_error
-def admin_user(user_id: int):  # type: ignore[no-untyped-def]
+def admin_user(user_id: int):
     user = account_queries.get_user(user_id)
     funds = queries.list_funds()
     form = StaffRoleForm(funds=funds)
@@ -85,7 +85,7 @@ def admin_user(user_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/admin/users/<int:user_id>/roles/<int:assignment_id>/remove")
 @requires(is_admin)
 @commits
-def admin_remove_role(user_id: int, assignment_id: int):  # type: ignore[no-untyped-def]
+def admin_remove_role(user_id: int, assignment_id: int):
     user = account_queries.get_user(user_id)
     assignment = account_queries.get_role_assignment(assignment_id)
     if assignment.user_id != user.id:
