@@ -20,9 +20,10 @@ OUT = Path(__file__).resolve().parent / "images"
 BRAND = "#106165"  # $govuk-functional-colours brand (teal shade-25)
 WHITE = "#ffffff"
 
-# The letter "f" on a 32x32 grid: stem with a rounded top-left corner running
-# into the top bar, and a crossbar.
-F_PATH = "M12 26V11a5 5 0 0 1 5-5h5v4.5h-4.5V26zM9 13h13v4H9z"
+# The letter "f" on a 32x32 grid, as one outline: stem with a rounded top-left
+# corner running into the top bar, and a crossbar. draw_f() draws the same
+# shape with rectangles and a quarter disc.
+F_PATH = "M12 26v-9H9v-4h3v-2a5 5 0 0 1 5-5h5v4.5h-4.5V13H22v4h-4.5v9z"
 SUPERSAMPLE = 4
 
 
@@ -35,6 +36,7 @@ def draw_f(draw: ImageDraw.ImageDraw, x0: float, y0: float, unit: float, fill: s
     draw.rectangle(box(12, 11, 17.5, 26), fill=fill)  # stem
     draw.pieslice(box(12, 6, 22, 16), 180, 270, fill=fill)  # rounded corner
     draw.rectangle(box(17, 6, 22, 10.5), fill=fill)  # top bar
+    draw.rectangle(box(17, 6, 17.5, 11), fill=fill)  # inner corner
     draw.rectangle(box(9, 13, 22, 17), fill=fill)  # crossbar
 
 
@@ -51,11 +53,15 @@ def opengraph() -> Image.Image:
     draw = ImageDraw.Draw(img)
     unit = 14 * 2  # mark is 32 * 14 = 448px tall at final size
     draw_f(draw, 90 * 2, (h - 32 * 14) * 2 / 2, unit, WHITE)
-    try:
-        font = ImageFont.truetype("DejaVuSans-Bold.ttf", 150 * 2)
-    except OSError:
-        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 150 * 2)
-    draw.text((560 * 2, h), "fundapp", font=font, fill=WHITE, anchor="lm")
+    # Any bold sans will do; DejaVu is what Debian ships.
+    font_file = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+    text_x, text_w = 470, 640  # final-size px: text box right of the mark
+    size = 160
+    font = ImageFont.truetype(font_file, size * 2)
+    while draw.textlength("fundapp", font=font) > text_w * 2:
+        size -= 4
+        font = ImageFont.truetype(font_file, size * 2)
+    draw.text((text_x * 2, h), "fundapp", font=font, fill=WHITE, anchor="lm")
     return img.resize((w, h), Image.LANCZOS)
 
 

@@ -1,5 +1,8 @@
-// Start GOV.UK Frontend's components (error summary focus, character count, password reveal, …).
-// Pages work without JavaScript; this only adds the enhancements.
-import { initAll } from "/static/js/govuk-frontend.min.js";
+// fundapp front-end entry point. Load with:
+//   <script type="module" src="/static/js/app.js"></script>
+// GOV.UK Frontend's min.js is an ES module exporting initAll (and the
+// component classes). The import is relative to this file, so it keeps
+// working if /static/ moves.
+import { initAll } from "./govuk-frontend.min.js";
 
 initAll();
