@@ -91,6 +91,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(30 * 1024 * 1024)))
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # Uploaded files and issued documents: outside the web root, never served as static files.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "files"))
     PASSWORD_RESET_TTL_SECONDS = int(os.environ.get("PASSWORD_RESET_TTL_SECONDS", "3600"))
     INVITATION_TTL_SECONDS = int(os.environ.get("INVITATION_TTL_SECONDS", str(14 * 24 * 3600)))
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))

@@ -42,6 +42,7 @@ def app(smtp_sink: SMTPSink) -> Iterator[Flask]:
     config = TestConfig()
     config.MAIL_PORT = smtp_sink.port  # type: ignore[misc]
     config.MAIL_FILE_DIR = str(Path(_TMP.name) / "mail")  # type: ignore[misc]
+    config.UPLOAD_DIR = str(Path(_TMP.name) / "files")  # type: ignore[misc]
     application = create_app(config)
     with application.app_context():
         build_schema(application)

@@ -213,3 +213,71 @@ def round_ready_to_open(**round_fields: object) -> Round:
     CriterionFactory(round=round_, weight=40)
     QuestionFactory(section=SectionFactory(question_set=QuestionSetFactory(round=round_)))
     return round_
+
+
+# --- applications ---------------------------------------------------------------------------------------
+
+from fundapp.applications.models import Answer, Application, ApplicationSection  # noqa: E402
+from fundapp.applications.states import ApplicationStatus, SectionStatus  # noqa: E402
+
+
+def _reference(o: object) -> str:
+    round_ = o.round  # type: ignore[attr-defined]
+    round_.last_application_number += 1
+    return f"{round_.code}-{round_.last_application_number:04d}"
+
+
+class ApplicationFactory(BaseFactory):
+    class Meta:
+        model = Application
+
+    round = factory.SubFactory(RoundFactory, open=True)
+    organisation = factory.SubFactory(OrganisationFactory)
+    status = ApplicationStatus.DRAFT
+    project_title = factory.Sequence(lambda n: f"Project {n}")
+    amount_requested_pence = 2_000_000
+
+    class Params:
+        submitted = factory.Trait(
+            status=ApplicationStatus.SUBMITTED,
+            reference=factory.LazyAttribute(_reference),
+            submitted_at=factory.LazyFunction(utcnow),
+        )
+        eligible = factory.Trait(
+            status=ApplicationStatus.ELIGIBLE,
+            reference=factory.LazyAttribute(_reference),
+            submitted_at=factory.LazyFunction(utcnow),
+            screened_at=factory.LazyFunction(utcnow),
+        )
+        ineligible = factory.Trait(
+            status=ApplicationStatus.INELIGIBLE,
+            reference=factory.LazyAttribute(_reference),
+            submitted_at=factory.LazyFunction(utcnow),
+            screened_at=factory.LazyFunction(utcnow),
+            eligibility_reasons=factory.LazyFunction(lambda: ["The amount requested is not inside any tier"]),
+        )
+        withdrawn = factory.Trait(
+            status=ApplicationStatus.WITHDRAWN,
+            withdrawn_at=factory.LazyFunction(utcnow),
+            withdrawal_reason="We found other funding",
+        )
+
+
+class ApplicationSectionFactory(BaseFactory):
+    class Meta:
+        model = ApplicationSection
+
+    application = factory.SubFactory(ApplicationFactory)
+    section_key = factory.Sequence(lambda n: f"section_{n}")
+    status = SectionStatus.IN_PROGRESS
+    version = 1
+
+
+class AnswerFactory(BaseFactory):
+    class Meta:
+        model = Answer
+
+    application = factory.SubFactory(ApplicationFactory)
+    question_key = factory.Sequence(lambda n: f"question_{n}")
+    raw = "An answer"
+    value = "An answer"

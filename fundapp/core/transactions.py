@@ -59,11 +59,19 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault("after_commit", []).append(callback)
 
 
+def after_rollback(callback: Callable[[], None]) -> None:
+    """Run callback if the current unit of work is rolled back (e.g. delete a file written for it)."""
+    from fundapp.extensions import db
+
+    db.session.info.setdefault("after_rollback", []).append(callback)
+
+
 def commit_unit_of_work() -> None:
     """Commit the session, then run the after-commit callbacks. Used by @commits, CLI commands and jobs."""
     from fundapp.extensions import db
 
     callbacks = db.session.info.pop("after_commit", [])
+    db.session.info.pop("after_rollback", None)
     db.session.commit()
     for callback in callbacks:
         callback()
@@ -74,4 +82,7 @@ def rollback_unit_of_work() -> None:
     from fundapp.extensions import db
 
     db.session.info.pop("after_commit", None)
+    callbacks = db.session.info.pop("after_rollback", [])
     db.session.rollback()
+    for callback in callbacks:
+        callback()

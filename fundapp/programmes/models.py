@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +32,13 @@ class Round(TimestampMixin, Base):
         sa.CheckConstraint("committed_pence >= 0", name="committed_not_negative"),
         sa.CheckConstraint("committed_pence <= budget_pence", name="committed_within_budget"),
         sa.CheckConstraint("closes_at > opens_at", name="closes_after_opens"),
+        sa.CheckConstraint(
+            "project_latest_end IS NULL OR project_earliest_start IS NULL "
+            "OR project_latest_end > project_earliest_start",
+            name="project_window_order",
+        ),
+        sa.CheckConstraint("max_applications_per_organisation >= 1", name="max_applications_positive"),
+        sa.CheckConstraint("last_application_number >= 0", name="application_number_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +52,16 @@ class Round(TimestampMixin, Base):
     budget_pence: Mapped[int] = mapped_column(sa.BigInteger)
     committed_pence: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     eligible_legal_types: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # Keys of the form's file questions that must hold a file for an application to be eligible.
     required_documents: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # What the prospectus says beyond the summary: aims, who the call is for, anything applicants must know.
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Funded projects must start and end inside this window (dates in London).
+    project_earliest_start: Mapped[date | None] = mapped_column(sa.Date)
+    project_latest_end: Mapped[date | None] = mapped_column(sa.Date)
+    max_applications_per_organisation: Mapped[int] = mapped_column(default=1)
+    # The last application reference number handed out (SEF-6-0042); raised only by an atomic UPDATE.
+    last_application_number: Mapped[int] = mapped_column(default=0)
 
     fund: Mapped[Fund] = relationship(back_populates="rounds")
     tiers: Mapped[list[Tier]] = relationship(

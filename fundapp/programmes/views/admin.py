@@ -1,4 +1,4 @@
-"""Staff pages for funds and calls, and admin pages for users and their staff roles.
+"""Admin pages for users and their staff roles.
 
 The admin pages live here, not in accounts, because a role's scope is a fund or a call and accounts may not
 import programmes (the layer rule).
@@ -12,31 +12,14 @@ from flask_login import current_user
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts import services as account_services
 from fundapp.accounts.forms import ConfirmForm
-from fundapp.accounts.permissions import is_admin, is_staff
+from fundapp.accounts.permissions import is_admin
 from fundapp.accounts.states import STAFF_ROLE_LABELS, StaffRole
-from fundapp.core.auth import authorize, requires, signed_in
+from fundapp.core.auth import requires
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
-from fundapp.programmes import bp, permissions, queries, services
+from fundapp.programmes import bp, queries
 from fundapp.programmes.forms import StaffRoleForm, scope_choices
-from fundapp.programmes.question_sets import QUESTION_TYPE_LABELS
-from fundapp.programmes.states import ROUND_STAFF_LABELS, QuestionType, RoundStatus
-
-
-@bp.get("/staff/calls/<int:round_id>")
-@signed_in
-def round_detail(round_id: int):
-    round_ = queries.get_round(round_id)
-    # Applicants may not know a call's set-up page exists (404); staff without a role on it get 403.
-    authorize(permissions.can_view_round(current_user, round_), hide=not is_staff(current_user))
-    problems = services.problems_before_opening(round_) if round_.status == RoundStatus.DRAFT else []
-    return render_template(
-        "programmes/round_detail.html",
-        round_=round_,
-        problems=problems,
-        title=f"{round_.name} ({round_.code})",
-    )
 
 
 @bp.get("/admin/users")
@@ -99,13 +82,3 @@ def admin_remove_role(user_id: int, assignment_id: int):
         else:
             flash(f"The {label.lower()} role has been removed from {user.full_name}.", "success")
     return redirect(url_for("programmes.admin_user", user_id=user.id))
-
-
-@bp.app_template_global()
-def round_status_label(value: str) -> str:
-    return ROUND_STAFF_LABELS[RoundStatus(value)]
-
-
-@bp.app_template_global()
-def question_type_label(value: str) -> str:
-    return QUESTION_TYPE_LABELS[QuestionType(value)]

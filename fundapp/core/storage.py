@@ -1,0 +1,75 @@
+"""Files people upload and documents the app issues, kept outside the web root under random keys.
+
+A key is 32 random hex characters, so it can never name another path; files are written once and never
+changed (a replaced upload is a new key, and the old file is deleted after the commit that replaced it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+from flask import current_app
+
+_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class UnknownFile(LookupError):
+    """No stored file has this key."""
+
+
+def _root() -> Path:
+    root = Path(current_app.config["UPLOAD_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _path(key: str) -> Path:
+    if not _KEY_RE.match(key):
+        raise UnknownFile(key)
+    return _root() / key[:2] / key
+
+
+def new_key() -> str:
+    """A fresh random storage key."""
+    return secrets.token_hex(16)
+
+
+def save(data: bytes) -> str:
+    """Store the bytes under a new random key (written to a temporary file, then moved into place)."""
+    key = new_key()
+    path = _path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(data)
+        temporary = Path(handle.name)
+    os.chmod(temporary, 0o600)
+    temporary.replace(path)
+    return key
+
+
+def read(key: str) -> bytes:
+    """The stored bytes; raises UnknownFile if there are none."""
+    try:
+        return _path(key).read_bytes()
+    except FileNotFoundError as exc:
+        raise UnknownFile(key) from exc
+
+
+def path_of(key: str) -> Path:
+    """Where the file is on disk (for streaming it with send_file); raises UnknownFile if it is missing."""
+    path = _path(key)
+    if not path.is_file():
+        raise UnknownFile(key)
+    return path
+
+
+def delete(key: str) -> None:
+    """Remove a stored file; a file that is already gone is fine."""
+    try:
+        _path(key).unlink()
+    except (FileNotFoundError, UnknownFile):
+        pass
