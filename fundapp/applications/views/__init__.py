@@ -1,0 +1,5 @@
+"""Application pages, one module per job: applying (apply), files (files), staff screening (screening)."""
+
+from fundapp.applications.views import apply
+
+__all__ = ["apply"]
