@@ -1,10 +1,14 @@
-"""Forms for application pages. The questions themselves are data (see answers.py); a form here is the
-envelope around them: the CSRF token, the version the person started from, and which button they pressed."""
+"""Forms for application pages. The questions themselves are data (see answers.py); the forms here are the
+envelopes around them (the CSRF token, the version a page was loaded at) and the small fixed forms."""
 
 from __future__ import annotations
 
-from wtforms import HiddenField
-from wtforms.validators import Optional, Regexp
+from collections.abc import Sequence
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
+from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from fundapp.core.forms import Form
 
@@ -12,4 +16,75 @@ from fundapp.core.forms import Form
 class SectionForm(Form):
     """The envelope of a section page: which version of the section the page was showing when it was loaded."""
 
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$", message="Reload the page and try again")])
+
+
+class StartApplicationForm(Form):
+    """Which of the user's organisations is applying (one choice is pre-selected when there is only one)."""
+
+    organisation = RadioField(
+        "Which organisation is applying?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the organisation that is applying")],
+        validate_choice=False,
+    )
+    submit = SubmitField("Start application", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, organisations: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [(str(o.id), o.name) for o in organisations]
+        if len(organisations) == 1 and not self.organisation.data:
+            self.organisation.data = str(organisations[0].id)
+
+    def validate_organisation(self, field: Any) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Select one of your organisations")
+
+
+class CompleteSectionForm(Form):
+    completed = RadioField(
+        "Have you completed this section?",
+        widget=GovRadioInput(),
+        choices=[("yes", "Yes, I’ve completed this section"), ("no", "No, I’ll come back to it later")],
+        validators=[InputRequired("Select whether you have completed this section")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(
+        "Why are you withdrawing your application?",
+        description="We keep this with your application. It helps us improve the fund.",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired("Enter why you are withdrawing your application"),
+            Length(max=2000, message="Your reason must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Withdraw application", widget=GovSubmitInput())
+
+
+class OverrideEligibilityForm(Form):
+    decision = RadioField(
+        "What should the eligibility decision be?",
+        widget=GovRadioInput(),
+        choices=[("eligible", "Eligible: it goes forward to assessment"), ("ineligible", "Ineligible")],
+        validators=[InputRequired("Select eligible or ineligible")],
+    )
+    reason = TextAreaField(
+        "Why are you changing the decision?",
+        description="The reason is kept in the audit log. If you make it ineligible, the applicant reads it.",
+        widget=GovCharacterCount(),
+        validators=[
+            InputRequired("Enter the reason for changing the eligibility decision"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.decision.data and current in {"eligible", "ineligible"}:
+            self.decision.data = "ineligible" if current == "eligible" else "eligible"

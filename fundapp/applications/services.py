@@ -18,8 +18,9 @@ from flask import current_app, url_for
 
 from fundapp.accounts.models import Organisation, User
 from fundapp.accounts.permissions import is_member
+from fundapp.accounts.states import LEGAL_TYPE_LABELS
 from fundapp.applications import answers as answer_rules
-from fundapp.applications import permissions, queries
+from fundapp.applications import documents, permissions, queries
 from fundapp.applications.eligibility import EligibilityFacts, eligibility_reasons
 from fundapp.applications.models import Answer, Application, ApplicationSection
 from fundapp.applications.states import (
@@ -29,8 +30,11 @@ from fundapp.applications.states import (
 )
 from fundapp.core.audit import record_event
 from fundapp.core.clock import format_datetime, utcnow
+from fundapp.core.documents import store_document
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
+from fundapp.core.money import format_pence
+from fundapp.core.reference import borough_name
 from fundapp.extensions import db
 from fundapp.programmes.models import Question, Round, Section
 from fundapp.programmes.states import QuestionType, RoundStatus
@@ -372,9 +376,109 @@ def submit_application(*, actor: User, application: Application, now: datetime) 
         action="application.submitted",
         data={"reference": application.reference},
     )
+    _store_copy(application, actor)
     screen_application(application=application)
     _acknowledge(application, actor)
     return application
+
+
+COPY_KIND = "application_copy"
+
+
+def build_application_copy(application: Application) -> documents.ApplicationCopy:
+    """The plain values of the PDF copy of a submitted application (never ORM objects in the template)."""
+    check = check_whole_form(application)
+    ctx = form_context(application)
+    organisation = application.organisation
+    files_by_question: dict[str, list[str]] = {}
+    for attachment in application.attachments:
+        files_by_question.setdefault(attachment.question_key, []).append(attachment.filename)
+    labels = {q.key: q.label for q in all_questions(application.round)}
+    sections = []
+    for section in form_sections(application.round):
+        rows = []
+        for question in section.questions:
+            if question.key not in check.shown:
+                continue
+            shown = answer_rules.show_answer(question, check.values.get(question.key), ctx)
+            table = None
+            if shown.table_rows:
+                table = documents.BudgetTable(
+                    head=("Category", "Description", "Amount"), rows=shown.table_rows, total=shown.table_total
+                )
+            lines = shown.lines
+            if question.type == QuestionType.FILE:
+                lines = tuple(files_by_question.get(question.key, ()))
+            rows.append(
+                documents.AnswerRow(
+                    label=question.label,
+                    text=None if (lines or table) else (shown.text or "Not answered"),
+                    lines=lines,
+                    table=table,
+                )
+            )
+        sections.append(documents.SectionCopy(title=section.title, rows=tuple(rows)))
+    return documents.ApplicationCopy(
+        reference=application.reference or "",
+        call_name=application.round.name,
+        call_code=application.round.code,
+        fund_name=application.round.fund.name,
+        organisation_name=organisation.name,
+        organisation_lines=organisation_lines(organisation),
+        submitted_at_text=format_datetime(application.submitted_at),
+        submitted_by=application.submitted_by.full_name if application.submitted_by else "",
+        sections=tuple(sections),
+        attachments=tuple(
+            documents.AttachmentCopy(
+                name=a.filename, size_text=_size_text(a.size_bytes), question_label=labels.get(a.question_key, "")
+            )
+            for a in application.attachments
+        ),
+        service_name=current_app.config["SERVICE_NAME"],
+        funder_name=current_app.config["FUNDER_NAME"],
+        support_email=current_app.config["SUPPORT_EMAIL"],
+    )
+
+
+def organisation_lines(organisation: Organisation) -> tuple[tuple[str, str], ...]:
+    """The organisation's profile as (label, value) rows, as the applicant confirmed it."""
+    address = ", ".join(
+        part
+        for part in (organisation.address_line_1, organisation.address_line_2, organisation.town, organisation.postcode)
+        if part
+    )
+    rows = [
+        ("Name", organisation.name),
+        ("Type of organisation", LEGAL_TYPE_LABELS.get(organisation.legal_type, organisation.legal_type.value)),
+        ("Charity number", organisation.charity_number or ""),
+        ("Company number", organisation.company_number or ""),
+        ("Address", address),
+        ("London borough", borough_name(organisation.borough_gss)),
+        ("Website", organisation.website or ""),
+        ("Annual income", format_pence(organisation.annual_income_pence)),
+    ]
+    return tuple((label, value) for label, value in rows if value)
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def _store_copy(application: Application, actor: User) -> None:
+    copy = build_application_copy(application)
+    data = documents.render_application_copy(copy)
+    store_document(
+        kind=COPY_KIND,
+        subject=application,
+        data=data,
+        filename=f"{application.reference}.pdf",
+        content_type="application/pdf",
+        template_version=documents.TEMPLATE_VERSION,
+        inputs={"reference": application.reference, "submitted_at": copy.submitted_at_text},
+        actor=actor,
+    )
 
 
 def _acknowledge(application: Application, actor: User) -> None:
