@@ -79,3 +79,26 @@ def find_fund(fund_id: int) -> Fund | None:
 def find_round(round_id: int) -> Round | None:
     """The round, or None (e.g. to check a chosen role scope still exists)."""
     return db.session.get(Round, round_id)
+
+
+def list_public_rounds(*, now: datetime) -> list[Round]:
+    """Calls the public may apply to now or soon (open, not yet closed): open now closing soonest first, then
+    upcoming opening soonest first; with fund and tiers. Draft calls are never public."""
+    upcoming = Round.opens_at > now
+    return list(
+        db.session.scalars(
+            sa.select(Round)
+            .options(selectinload(Round.fund), selectinload(Round.tiers))
+            .where(Round.status == RoundStatus.OPEN, Round.closes_at > now)
+            .order_by(upcoming, sa.case((upcoming, Round.opens_at), else_=Round.closes_at), Round.id)
+        )
+    )
+
+
+def get_public_round(code: str) -> Round:
+    """The call with this code and everything its prospectus shows (as get_round), or NoResultFound when there
+    is no such call or it is still a draft (draft calls are never public)."""
+    round_id = db.session.execute(
+        sa.select(Round.id).where(Round.code == code, Round.status != RoundStatus.DRAFT)
+    ).scalar_one()
+    return get_round(round_id)

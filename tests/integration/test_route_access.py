@@ -33,6 +33,8 @@ ROUTE_ACCESS: dict[str, str] = {
     "accounts.organisation_edit": "signed_in",
     "accounts.invite_member": "signed_in",
     # programmes
+    "programmes.calls": "public",
+    "programmes.call": "public",
     "programmes.round_detail": "signed_in",
     "programmes.admin_users": "requires:is_admin",
     "programmes.admin_user": "requires:is_admin",

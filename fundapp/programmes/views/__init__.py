@@ -1,5 +1,5 @@
-"""Programmes pages, one module per audience: staff call pages (rounds), admin pages (admin)."""
+"""Programmes pages, one module per audience: public calls (public), staff call pages (rounds), admin (admin)."""
 
-from fundapp.programmes.views import admin, rounds
+from fundapp.programmes.views import admin, public, rounds
 
-__all__ = ["admin", "rounds"]
+__all__ = ["admin", "public", "rounds"]
