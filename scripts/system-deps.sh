@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Install the Debian packages fundapp needs at run time if they are missing:
-# WeasyPrint (award letters) needs Pango and HarfBuzz's subsetter.
+# WeasyPrint (PDF copies of applications, award letters) needs Pango and HarfBuzz's subsetter, and the
+# documents are set in DejaVu Sans (core/pdf_assets/document.css), found through fontconfig.
 set -euo pipefail
 
-missing=()
-for lib in libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0; do
-  if ! ldconfig -p 2>/dev/null | grep -q "$lib"; then
-    missing+=("$lib")
+packages=()
+for pair in libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
+  libharfbuzz-subset.so.0:libharfbuzz-subset0; do
+  if ! ldconfig -p 2>/dev/null | grep -q "${pair%%:*}"; then
+    packages+=("${pair#*:}")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ]; then
+  packages+=(fonts-dejavu-core)
+fi
+[ ${#packages[@]} -eq 0 ] && exit 0
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-echo "Installing system libraries for PDF letters: ${packages[*]}"
+echo "Installing system packages for PDF documents: ${packages[*]}"
 if [ "$(id -u)" -eq 0 ]; then
   SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
