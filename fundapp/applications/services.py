@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from fundapp.accounts.models import Organisation, User
 from fundapp.accounts.permissions import is_member
@@ -35,6 +35,7 @@ from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
 from fundapp.core.money import format_pence
 from fundapp.core.reference import borough_name
+from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes.models import Question, Round, Section
 from fundapp.programmes.states import QuestionType, RoundStatus
@@ -315,7 +316,9 @@ def submission_problems(application: Application) -> dict[str, str]:
     errors = section_errors(application, check_whole_form(application))
     statuses = {row.section_key: row.status for row in application.sections}
     for section in form_sections(application.round):
-        if section.key in errors:
+        if statuses.get(section.key, SectionStatus.NOT_STARTED) == SectionStatus.NOT_STARTED:
+            problems[section.key] = "Not started"
+        elif section.key in errors:
             count = len(errors[section.key])
             problems[section.key] = (
                 f"{count} answer{'s' if count != 1 else ''} need{'' if count != 1 else 's'} attention"
@@ -382,7 +385,7 @@ def submit_application(*, actor: User, application: Application, now: datetime) 
     return application
 
 
-COPY_KIND = "application_copy"
+COPY_KIND = documents.DOCUMENT_KIND
 
 
 def build_application_copy(application: Application) -> documents.ApplicationCopy:
@@ -473,10 +476,10 @@ def _store_copy(application: Application, actor: User) -> None:
         kind=COPY_KIND,
         subject=application,
         data=data,
-        filename=f"{application.reference}.pdf",
-        content_type="application/pdf",
+        filename=copy.filename,
+        content_type=documents.CONTENT_TYPE,
         template_version=documents.TEMPLATE_VERSION,
-        inputs={"reference": application.reference, "submitted_at": copy.submitted_at_text},
+        inputs=asdict(copy),
         actor=actor,
     )
 
@@ -500,9 +503,7 @@ def _acknowledge(application: Application, actor: User) -> None:
 
 
 def _application_url(application: Application) -> str:
-    return current_app.config["SERVICE_URL"].rstrip("/") + url_for(
-        "applications.task_list", application_id=application.id
-    )
+    return external_url("applications.task_list", application_id=application.id)
 
 
 # --- eligibility ---------------------------------------------------------------------------------------
