@@ -13,14 +13,21 @@ from fundapp.accounts.models import Membership, Organisation
 from fundapp.applications.models import Answer, Application, ApplicationSection, Attachment
 from fundapp.applications.states import ApplicationStatus
 from fundapp.extensions import db
+from fundapp.programmes.models import QuestionSet, Round, Section
 
 
 def get_application(application_id: int) -> Application:
-    """The application with its round, organisation (and members), sections, answers and attachments."""
+    """The application with its call (tiers, themes, form), organisation and members, progress, answers and files."""
     return db.session.execute(
         sa.select(Application)
         .options(
-            selectinload(Application.round),
+            selectinload(Application.round).selectinload(Round.fund),
+            selectinload(Application.round).selectinload(Round.tiers),
+            selectinload(Application.round).selectinload(Round.themes),
+            selectinload(Application.round)
+            .selectinload(Round.question_set)
+            .selectinload(QuestionSet.sections)
+            .selectinload(Section.questions),
             selectinload(Application.organisation).selectinload(Organisation.memberships),
             selectinload(Application.sections),
             selectinload(Application.answers),
