@@ -29,6 +29,8 @@ from fundapp.core.reference import borough_name, is_borough_code
 from fundapp.programmes.states import QuestionType
 
 MAX_TEXT_CHARS = 50_000  # a hard cap on any one text answer, whatever its word limit
+# Far above any grant, yet exact through decimal parsing (28 digits) and inside a 64-bit pence column.
+MAX_PENCE = 100_000_000_000_000  # £1 trillion
 _WORD_RE = re.compile(r"\S+")
 _WHOLE_NUMBER_RE = re.compile(r"^-?\d+$")
 _DATE_PARTS = ("day", "month", "year")
@@ -95,14 +97,14 @@ def parse_date_parts(day: str, month: str, year: str) -> date:
         raise DateParseError("Year must include 4 numbers")
     try:
         return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # a day like 99999999999999999999 overflows
         raise DateParseError("Date must be a real date") from exc
 
 
 def parse_whole_number(text: str) -> int:
     """'1,250' or ' 1250 ' as 1250; raises ValueError for fractions, words or anything else."""
     cleaned = text.strip().replace(",", "")
-    if not _WHOLE_NUMBER_RE.match(cleaned) or len(cleaned) > 12:
+    if not _WHOLE_NUMBER_RE.fullmatch(cleaned) or len(cleaned) > 12:
         raise ValueError(text)
     return int(cleaned)
 
@@ -130,14 +132,15 @@ def read_raw(question: QuestionLike, formdata: FormData) -> Any:
             {name: _text(columns[name][i]) if i < len(columns[name]) else "" for name in _BUDGET_FIELDS}
             for i in range(min(count, 200))
         ]
-        return [line for line in lines if any(line.values())]
+        return [line for line in lines if any(value.strip() for value in line.values())]
     if qtype == QuestionType.FILE:
         return None  # files are attachments, saved on their own
     return _text(formdata.get(key))
 
 
 def _text(value: Any) -> str:
-    return str(value)[:MAX_TEXT_CHARS] if value is not None else ""
+    # One character over the cap, so an answer that was cut shows as too long instead of passing shortened.
+    return str(value)[: MAX_TEXT_CHARS + 1] if value is not None else ""
 
 
 def is_empty(raw: Any) -> bool:
@@ -215,6 +218,8 @@ def _short_text(question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
 def _long_text(question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
     text = str(raw).strip()
     limit = question.config["word_limit"]
+    if len(text) > MAX_TEXT_CHARS:
+        raise AnswerError(f"Your answer must be {MAX_TEXT_CHARS:,} characters or fewer")
     words = count_words(text)
     if words > limit:
         raise AnswerError(f"Your answer must be {limit:,} words or fewer (it has {words:,})")
@@ -240,6 +245,7 @@ def _money(question: QuestionLike, raw: Any, ctx: FormContext) -> int:
     except MoneyParseError as exc:
         raise AnswerError("Enter an amount in pounds, like £12,500 or 12500.50") from exc
     low, high = question.config.get("min_pence"), question.config.get("max_pence")
+    high = MAX_PENCE if high is None else min(high, MAX_PENCE)
     if low is not None and pence < low:
         raise AnswerError(f"The amount must be {format_pence(low)} or more" if low else "Enter an amount")
     if high is not None and pence > high:
@@ -269,7 +275,7 @@ def _date(_question: QuestionLike, raw: Any, ctx: FormContext) -> str:
 
 
 def _yes_no(question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
-    if raw not in {"yes", "no"}:
+    if not isinstance(raw, str) or raw not in {"yes", "no"}:
         raise AnswerError("Select yes or no")
     if raw == "no" and question.config.get("must_answer_yes"):
         raise AnswerError("You can only submit your application if you can confirm this")
@@ -277,12 +283,14 @@ def _yes_no(question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
 
 
 def _single_choice(question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
-    if raw not in {choice["value"] for choice in question.config["choices"]}:
+    if not isinstance(raw, str) or raw not in {choice["value"] for choice in question.config["choices"]}:
         raise AnswerError("Select one of the options")
     return str(raw)
 
 
-def _selection(question: QuestionLike, chosen: list[str], allowed: Iterable[str], noun: str) -> list[str]:
+def _selection(question: QuestionLike, chosen: Any, allowed: Iterable[str], noun: str) -> list[str]:
+    if not isinstance(chosen, list) or not all(isinstance(value, str) for value in chosen):
+        raise AnswerError("Choose only from the list: " + noun + "s not on it cannot be saved")
     allowed_values = list(allowed)
     picked = [value for value in allowed_values if value in set(chosen)]  # the form's order, no repeats
     if len(picked) != len(set(chosen)):
@@ -296,19 +304,19 @@ def _selection(question: QuestionLike, chosen: list[str], allowed: Iterable[str]
 
 
 def _multiple_choice(question: QuestionLike, raw: Any, _ctx: FormContext) -> list[str]:
-    return _selection(question, list(raw), (c["value"] for c in question.config["choices"]), "option")
+    return _selection(question, raw, (c["value"] for c in question.config["choices"]), "option")
 
 
 def _themes(question: QuestionLike, raw: Any, ctx: FormContext) -> list[str]:
-    return _selection(question, list(raw), (value for value, _name in ctx.themes), "theme")
+    return _selection(question, raw, (value for value, _name in ctx.themes), "theme")
 
 
 def _boroughs(question: QuestionLike, raw: Any, _ctx: FormContext) -> list[str]:
     from fundapp.core.reference import london_boroughs
 
-    if not all(is_borough_code(code) for code in raw):
+    if not isinstance(raw, list) or not all(isinstance(code, str) and is_borough_code(code) for code in raw):
         raise AnswerError("Select boroughs from the list")
-    return _selection(question, list(raw), (b.gss_code for b in london_boroughs()), "borough")
+    return _selection(question, raw, (b.gss_code for b in london_boroughs()), "borough")
 
 
 def _email(_question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
@@ -318,12 +326,16 @@ def _email(_question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
         raise AnswerError("Enter an email address in the correct format, like name@example.com") from exc
 
 
-def _normalised(func: Any) -> Any:
+_PHONE_MESSAGE = "Enter a telephone number, like 020 7946 0000 or +44 7700 900 982"
+_URL_MESSAGE = "Enter a website address in the right format, like www.example.org"
+
+
+def _normalised(func: Any, message: str) -> Any:
     def checker(_question: QuestionLike, raw: Any, _ctx: FormContext) -> str:
         try:
             return str(func(str(raw)))
-        except ValueError as exc:
-            raise AnswerError(str(exc)) from exc
+        except ValueError as exc:  # our own message: urlsplit's ("Invalid IPv6 URL") is not for people
+            raise AnswerError(message) from exc
 
     return checker
 
@@ -331,12 +343,14 @@ def _normalised(func: Any) -> Any:
 def _budget(question: QuestionLike, raw: Any, _ctx: FormContext) -> list[dict[str, Any]]:
     categories = {c["value"] for c in question.config["categories"]}
     limit = question.config.get("max_lines", 200)
-    lines = [line for line in raw if isinstance(line, dict)]
+    if not isinstance(raw, list):
+        raise AnswerError(_MISSING[QuestionType.BUDGET_TABLE])
+    lines = [line if isinstance(line, dict) else {} for line in raw]
     if len(lines) > limit:
         raise AnswerError(f"Your budget can have up to {limit} lines")
     checked = []
     for number, line in enumerate(lines, start=1):
-        if line.get("category") not in categories:
+        if not isinstance(line.get("category"), str) or line["category"] not in categories:
             raise AnswerError(f"Line {number}: select a category")
         description = str(line.get("description", "")).strip()
         if not description:
@@ -349,6 +363,8 @@ def _budget(question: QuestionLike, raw: Any, _ctx: FormContext) -> list[dict[st
             raise AnswerError(f"Line {number}: enter an amount in pounds, like £1,250") from exc
         if pence <= 0:
             raise AnswerError(f"Line {number}: the amount must be more than £0")
+        if pence > MAX_PENCE:
+            raise AnswerError(f"Line {number}: the amount must be {format_pence(MAX_PENCE)} or less")
         checked.append({"category": line["category"], "description": description, "amount_pence": pence})
     return checked
 
@@ -371,8 +387,8 @@ _CHECKERS: dict[QuestionType, Any] = {
     QuestionType.THEMES: _themes,
     QuestionType.BOROUGHS: _boroughs,
     QuestionType.EMAIL: _email,
-    QuestionType.PHONE: _normalised(normalise_phone),
-    QuestionType.URL: _normalised(normalise_website),
+    QuestionType.PHONE: _normalised(normalise_phone, _PHONE_MESSAGE),
+    QuestionType.URL: _normalised(normalise_website, _URL_MESSAGE),
     QuestionType.BUDGET_TABLE: _budget,
     QuestionType.ORGANISATION_PROFILE: _confirmed,
 }
@@ -461,7 +477,13 @@ def check_answers(
         checked = check_answer(question, raws.get(question.key), ctx)
         values[question.key] = checked.value
         own[question.key] = checked
-    shown = frozenset(q.key for q in questions if is_shown(q, values, ctx))
+    shown_keys = set()
+    for question in questions:  # in order, so a question hidden by a hidden one is hidden too
+        if is_shown(question, values, ctx):
+            shown_keys.add(question.key)
+        else:
+            values[question.key] = None
+    shown = frozenset(shown_keys)
     for question in questions:
         checked = own[question.key]
         if question.key not in shown:
