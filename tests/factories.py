@@ -281,3 +281,49 @@ class AnswerFactory(BaseFactory):
     question_key = factory.Sequence(lambda n: f"question_{n}")
     raw = "An answer"
     value = "An answer"
+
+
+# --- attachments ----------------------------------------------------------------------------------------
+
+from fundapp.applications.models import Attachment  # noqa: E402
+
+
+def _stored_sample(_o: object) -> str:
+    """Write a real PDF to the file store (the test's temporary UPLOAD_DIR) and return its key."""
+    from fundapp.core import storage
+    from tests.sample_files import pdf_bytes
+
+    return storage.save(pdf_bytes())
+
+
+def _stored_size(o: object) -> int:
+    from fundapp.core import storage
+
+    return len(storage.read(o.storage_key))  # type: ignore[attr-defined]
+
+
+def _stored_sha256(o: object) -> str:
+    import hashlib
+
+    from fundapp.core import storage
+
+    return hashlib.sha256(storage.read(o.storage_key)).hexdigest()  # type: ignore[attr-defined]
+
+
+class AttachmentFactory(BaseFactory):
+    """A PDF already stored and attached (to an application in any state: for lists, screening and views).
+
+    Files applicants upload go through applications.attachments.add_attachment: use that to test uploading.
+    """
+
+    class Meta:
+        model = Attachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    question_key = "supporting_documents"
+    storage_key = factory.LazyAttribute(_stored_sample)
+    filename = factory.Sequence(lambda n: f"Evidence {n}.pdf")
+    file_type = "pdf"
+    content_type = "application/pdf"
+    size_bytes = factory.LazyAttribute(_stored_size)
+    sha256 = factory.LazyAttribute(_stored_sha256)

@@ -52,3 +52,25 @@ def record_event(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def record_read_event(
+    action: str,
+    *,
+    actor: _HasId | None,
+    subject: _HasId | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that someone saw something (e.g. staff downloaded an applicant's file) and commit it at once.
+
+    For GET requests, which otherwise never write: the event is the request's only change (see
+    core.transactions.commit_read_audit, which refuses anything else).
+    """
+    from fundapp.core.transactions import commit_read_audit
+    from fundapp.extensions import db
+
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("A read audit must be the only change in its unit of work")
+    event = record_event(action, actor=actor, subject=subject, data=data)
+    commit_read_audit()
+    return event

@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
 
 _KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -73,3 +73,14 @@ def delete(key: str) -> None:
         _path(key).unlink()
     except (FileNotFoundError, UnknownFile):
         pass
+
+
+def send_stored_file(key: str, *, download_name: str, mimetype: str) -> Response:
+    """Serve a stored file as a download: never shown inline, never sniffed by the browser, never cached.
+
+    Raises UnknownFile if it is missing. `download_name` must already be safe (core.uploads.safe_filename).
+    """
+    response = send_file(path_of(key), mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response

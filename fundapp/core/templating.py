@@ -1,4 +1,4 @@
-"""Template globals and filters: money, London dates, CSP nonce, service identity."""
+"""Template globals and filters: money, London dates, file sizes, CSP nonce, service identity."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask import Flask, current_app, has_request_context, request
 from fundapp.core.clock import format_date, format_datetime
 from fundapp.core.money import format_pence
 from fundapp.core.reference import borough_name
+from fundapp.core.uploads import format_file_size
 
 
 def register(app: Flask) -> None:
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["london_datetime"] = format_datetime
     app.jinja_env.filters["london_date"] = format_date
     app.jinja_env.filters["borough_name"] = borough_name
+    app.jinja_env.filters["filesize"] = format_file_size
 
     @app.context_processor
     def service_identity() -> dict[str, Any]:

@@ -36,9 +36,15 @@ def commits(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _refuse_commit_on_safe_request(_session: object) -> None:
+# Set while a safe request commits the audit of what it showed (commit_read_audit), the one write it may make.
+_READ_AUDIT = "committing_read_audit"
+
+
+def _refuse_commit_on_safe_request(session: Any) -> None:
     from flask import has_request_context
 
+    if session.info.get(_READ_AUDIT):
+        return
     if has_request_context() and request.method in SAFE_METHODS:
         raise RuntimeError(f"{request.method} {request.path} tried to commit: GET requests must not change data")
 
@@ -75,6 +81,25 @@ def commit_unit_of_work() -> None:
     db.session.commit()
     for callback in callbacks:
         callback()
+
+
+def commit_read_audit() -> None:
+    """Commit the audit event a GET recorded about what it showed (e.g. a staff download), and nothing else.
+
+    Reading a file can be a fact worth keeping, yet a GET must not change data: this is the one exception, and it
+    refuses if anything but audit events is waiting to be written.
+    """
+    from fundapp.core.audit import AuditEvent
+    from fundapp.extensions import db
+
+    session = db.session
+    if session.dirty or session.deleted or any(not isinstance(obj, AuditEvent) for obj in session.new):
+        raise RuntimeError("Only audit events may be committed while reading")
+    session.info[_READ_AUDIT] = True
+    try:
+        commit_unit_of_work()
+    finally:
+        session.info.pop(_READ_AUDIT, None)
 
 
 def rollback_unit_of_work() -> None:
