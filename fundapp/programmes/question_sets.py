@@ -184,3 +184,15 @@ def to_data(question_set: QuestionSet, *, version: str = "1") -> dict[str, Any]:
             for section in question_set.sections
         ],
     }
+
+
+def file_questions(question_set: QuestionSet | None) -> list[tuple[str, str]]:
+    """(key, label) of every file upload question, in form order: the documents a call can require."""
+    if question_set is None:
+        return []
+    return [
+        (question.key, question.label)
+        for section in question_set.sections
+        for question in section.questions
+        if question.type == QuestionType.FILE
+    ]

@@ -8,10 +8,11 @@ through the transition table in states.py.
 from __future__ import annotations
 
 import copy
+import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fundapp.accounts.models import User
@@ -67,11 +68,21 @@ class TierSpec:
     max_pence: int
     match_funding_percent: int = 0
 
+    @classmethod
+    def of(cls, tier: Tier) -> TierSpec:
+        """The plain values of a stored tier (to copy it, or keep it when the list changes)."""
+        return cls(tier.name, tier.min_pence, tier.max_pence, tier.match_funding_percent)
+
 
 @dataclass(frozen=True)
 class ThemeSpec:
     name: str
     description: str = ""
+
+    @classmethod
+    def of(cls, theme: Theme) -> ThemeSpec:
+        """The plain values of a stored theme."""
+        return cls(theme.name, theme.description)
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,14 @@ class CriterionSpec:
     scale_max: int
     guidance: str = ""
     descriptors: Sequence[DescriptorSpec] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, criterion: Criterion) -> CriterionSpec:
+        """The plain values of a stored criterion with its descriptors."""
+        descriptors = tuple(DescriptorSpec(d.score, d.label, d.description) for d in criterion.descriptors)
+        return cls(
+            criterion.name, criterion.weight, criterion.scale_min, criterion.scale_max, criterion.guidance, descriptors
+        )
 
 
 # --- funds ---------------------------------------------------------------------------------------------
@@ -202,6 +221,43 @@ def _check_legal_types(values: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _tier_rows(tiers: Sequence[TierSpec]) -> list[Tier]:
+    return [
+        Tier(
+            name=t.name.strip(),
+            min_pence=t.min_pence,
+            max_pence=t.max_pence,
+            match_funding_percent=t.match_funding_percent,
+        )
+        for t in sorted(tiers, key=lambda t: t.min_pence)
+    ]
+
+
+def _theme_rows(themes: Sequence[ThemeSpec]) -> list[Theme]:
+    return [
+        Theme(name=t.name.strip(), description=t.description.strip(), position=position)
+        for position, t in enumerate(themes)
+    ]
+
+
+def _criterion_rows(criteria: Sequence[CriterionSpec]) -> list[Criterion]:
+    return [
+        Criterion(
+            name=c.name.strip(),
+            guidance=c.guidance.strip(),
+            weight=c.weight,
+            scale_min=c.scale_min,
+            scale_max=c.scale_max,
+            position=position,
+            descriptors=[
+                CriterionDescriptor(score=d.score, label=d.label.strip(), description=d.description.strip())
+                for d in c.descriptors
+            ],
+        )
+        for position, c in enumerate(criteria)
+    ]
+
+
 def create_round(
     *,
     actor: User | None,
@@ -250,34 +306,9 @@ def create_round(
         committed_pence=0,
         eligible_legal_types=legal_types,
         required_documents=list(required_documents),
-        tiers=[
-            Tier(
-                name=t.name.strip(),
-                min_pence=t.min_pence,
-                max_pence=t.max_pence,
-                match_funding_percent=t.match_funding_percent,
-            )
-            for t in sorted(tiers, key=lambda t: t.min_pence)
-        ],
-        themes=[
-            Theme(name=t.name.strip(), description=t.description.strip(), position=position)
-            for position, t in enumerate(themes)
-        ],
-        criteria=[
-            Criterion(
-                name=c.name.strip(),
-                guidance=c.guidance.strip(),
-                weight=c.weight,
-                scale_min=c.scale_min,
-                scale_max=c.scale_max,
-                position=position,
-                descriptors=[
-                    CriterionDescriptor(score=d.score, label=d.label.strip(), description=d.description.strip())
-                    for d in c.descriptors
-                ],
-            )
-            for position, c in enumerate(criteria)
-        ],
+        tiers=_tier_rows(tiers),
+        themes=_theme_rows(themes),
+        criteria=_criterion_rows(criteria),
     )
     db.session.add(round_)
     db.session.flush()
@@ -332,24 +363,24 @@ def _build_question_set(data: dict[str, Any], *, source: str) -> QuestionSet:
 
 
 def _replace_question_set(round_: Round, question_set: QuestionSet) -> None:
-    if round_.status != RoundStatus.DRAFT:
-        raise DomainError(
-            "You can only change the application form of a call that has not opened yet", field="question_set"
-        )
+    _check_no_submissions(round_, what="application form", field="question_set")
     if round_.question_set is not None:
         round_.question_set = None  # delete-orphan: the old form goes first (one question set per round)
         db.session.flush()
     round_.question_set = question_set
+    # Only file questions of the form in use can be required documents.
+    round_.required_documents = [key for key in round_.required_documents if key in _file_question_keys(round_)]
     db.session.flush()
 
 
 def load_question_set(
     *, actor: User | None, round_: Round, data: dict[str, Any], source: str | None = None
 ) -> QuestionSet:
-    """Give a draft round its application form from question set data (replacing any it had).
+    """Give a round its application form from question set data (replacing any it had).
 
     Raises InvalidQuestionSet listing every problem found by the schema and the cross-question rules, or
-    DomainError if the round has already opened (applicants may have answered the old form).
+    DomainError (field 'question_set') once an application has been submitted (it answered the old form).
+    Required documents that are not file questions of the new form are dropped.
     """
     found = question_sets.problems(data)
     if found:
@@ -371,10 +402,10 @@ def load_question_set(
 
 
 def copy_question_set(*, actor: User | None, from_round: Round, to_round: Round) -> QuestionSet:
-    """Copy one round's application form into a draft round, so a new call starts from the last one's.
+    """Copy one round's application form into another, so a new call starts from the last one's.
 
     The copy is independent (changing one never changes the other). Raises DomainError if from_round has no
-    form, if it is the same round, or if to_round has already opened.
+    form, if it is the same round, or once an application has been submitted to to_round.
     """
     if from_round.id == to_round.id:
         raise DomainError("Choose a different call to copy the application form from", field="from_round")
@@ -390,6 +421,238 @@ def copy_question_set(*, actor: User | None, from_round: Round, to_round: Round)
         data={"from_round_id": from_round.id, "from_round": from_round.code, "name": question_set.name},
     )
     return question_set
+
+
+# --- changing a call's set-up --------------------------------------------------------------------------
+
+
+class _Unchanged(enum.Enum):
+    UNCHANGED = "unchanged"
+
+
+# update_round's default for every detail: leave it as it is (None is a real value for the project window).
+UNCHANGED = _Unchanged.UNCHANGED
+
+
+def _check_no_submissions(round_: Round, *, what: str, field: str) -> None:
+    """Submitted applications answered this set-up: changing it now would move the rules under them."""
+    if round_.last_application_number > 0:
+        raise DomainError(
+            f"You cannot change the {what} because applications have already been submitted to this call",
+            field=field,
+        )
+
+
+def _file_question_keys(round_: Round) -> list[str]:
+    return [key for key, _label in question_sets.file_questions(round_.question_set)]
+
+
+def _replace_children(round_: Round, attribute: str, rows: Sequence[Any]) -> None:
+    # delete-orphan: the old rows go first, so the new ones may reuse their names (names are unique per round).
+    setattr(round_, attribute, [])
+    db.session.flush()
+    setattr(round_, attribute, list(rows))
+    db.session.flush()
+
+
+def _checked_identity(round_: Round, given: dict[str, Any]) -> None:
+    if "code" in given:
+        given["code"] = _check_code(given["code"])
+        if given["code"] != round_.code:
+            if round_.last_application_number > 0:
+                raise DomainError(
+                    "You cannot change the code because submitted applications have references that use it",
+                    field="code",
+                )
+            if queries.find_round_by_code(given["code"]) is not None:
+                raise DomainError(f"There is already a call with the code {given['code']}", field="code")
+    for text in ("name", "summary", "description"):
+        if text in given:
+            given[text] = given[text].strip()
+    if "name" in given and not given["name"]:
+        raise DomainError("Enter the call's name", field="name")
+
+
+def _checked_schedule(round_: Round, given: dict[str, Any]) -> None:
+    def after(name: str) -> Any:
+        return given[name] if name in given else getattr(round_, name)
+
+    if "opens_at" in given or "closes_at" in given:
+        _check_dates(after("opens_at"), after("closes_at"))
+    if "budget_pence" in given:
+        if given["budget_pence"] <= 0:
+            raise DomainError("The budget must be more than £0", field="budget_pence")
+        if given["budget_pence"] < round_.committed_pence:
+            raise DomainError(
+                f"The budget cannot be less than the {format_pence(round_.committed_pence)} already committed to "
+                "grants",
+                field="budget_pence",
+            )
+    start, end = after("project_earliest_start"), after("project_latest_end")
+    if start is not None and end is not None and end <= start:
+        raise DomainError(
+            "The date projects must end by must be after the date they can start from", field="project_latest_end"
+        )
+    if "max_applications_per_organisation" in given and given["max_applications_per_organisation"] < 1:
+        raise DomainError(
+            "Each organisation must be able to make at least 1 application", field="max_applications_per_organisation"
+        )
+
+
+def _checked_eligibility(round_: Round, given: dict[str, Any]) -> None:
+    if "eligible_legal_types" in given:
+        given["eligible_legal_types"] = _check_legal_types(given["eligible_legal_types"])
+        if not given["eligible_legal_types"]:
+            raise DomainError("Select at least one type of organisation that can apply", field="eligible_legal_types")
+    if "required_documents" in given:
+        chosen = list(dict.fromkeys(given["required_documents"]))
+        unknown = [key for key in chosen if key not in _file_question_keys(round_)]
+        if unknown:
+            raise DomainError(
+                "Only file upload questions on this call's application form can be required documents "
+                f"(not {', '.join(unknown)})",
+                field="required_documents",
+            )
+        given["required_documents"] = chosen
+
+
+def _audit_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value  # datetimes are dates too
+
+
+def update_round(
+    *,
+    actor: User | None,
+    round_: Round,
+    code: str | _Unchanged = UNCHANGED,
+    name: str | _Unchanged = UNCHANGED,
+    summary: str | _Unchanged = UNCHANGED,
+    description: str | _Unchanged = UNCHANGED,
+    opens_at: datetime | _Unchanged = UNCHANGED,
+    closes_at: datetime | _Unchanged = UNCHANGED,
+    budget_pence: int | _Unchanged = UNCHANGED,
+    project_earliest_start: date | None | _Unchanged = UNCHANGED,
+    project_latest_end: date | None | _Unchanged = UNCHANGED,
+    max_applications_per_organisation: int | _Unchanged = UNCHANGED,
+    eligible_legal_types: Iterable[str] | _Unchanged = UNCHANGED,
+    required_documents: Iterable[str] | _Unchanged = UNCHANGED,
+) -> list[str]:
+    """Change a call's details; anything not given stays as it is. Returns the names of the details changed.
+
+    Raises DomainError naming the argument at fault: a malformed or taken code (or any new code once an
+    application has been submitted, since references use it), a blank name, closing not after opening, a budget
+    of £0 or below what is already committed (so committed never exceeds budget), a project window that ends
+    before it starts, fewer than 1 application per organisation, an unknown or empty list of organisation types,
+    or a required document that is not a file question of the call's form. The status changes only through
+    open_round and close_round.
+    """
+    supplied: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "summary": summary,
+        "description": description,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "budget_pence": budget_pence,
+        "project_earliest_start": project_earliest_start,
+        "project_latest_end": project_latest_end,
+        "max_applications_per_organisation": max_applications_per_organisation,
+        "eligible_legal_types": eligible_legal_types,
+        "required_documents": required_documents,
+    }
+    given = {key: value for key, value in supplied.items() if value is not UNCHANGED}
+    _checked_identity(round_, given)
+    _checked_schedule(round_, given)
+    _checked_eligibility(round_, given)
+    changed = {key: value for key, value in given.items() if getattr(round_, key) != value}
+    before = {key: _audit_value(getattr(round_, key)) for key in changed}
+    for key, value in changed.items():
+        setattr(round_, key, value)
+    db.session.flush()
+    if changed:
+        record_event(
+            "round.updated",
+            actor=actor,
+            subject=round_,
+            data={key: {"from": before[key], "to": _audit_value(value)} for key, value in changed.items()},
+        )
+    return sorted(changed)
+
+
+def replace_tiers(*, actor: User | None, round_: Round, tiers: Sequence[TierSpec]) -> None:
+    """Give a call exactly these tiers (grant sizes), smallest first.
+
+    Raises DomainError (field 'tiers') for a tier without a name, two with one name, a smallest grant of £0 or
+    above the largest, match funding outside 0–100%, or tiers that overlap (an amount must pick one tier); and
+    once an application has been submitted, because it asked for an amount inside the old tiers.
+    """
+    _check_no_submissions(round_, what="tiers", field="tiers")
+    _check_tiers(tiers)
+    _replace_children(round_, "tiers", _tier_rows(tiers))
+    record_event(
+        "round.tiers_changed",
+        actor=actor,
+        subject=round_,
+        data={
+            "tiers": [
+                {
+                    "name": t.name,
+                    "min_pence": t.min_pence,
+                    "max_pence": t.max_pence,
+                    "match_funding_percent": t.match_funding_percent,
+                }
+                for t in round_.tiers
+            ]
+        },
+    )
+
+
+def replace_themes(*, actor: User | None, round_: Round, themes: Sequence[ThemeSpec]) -> None:
+    """Give a call exactly these themes, in this order.
+
+    Raises DomainError (field 'themes') for a theme without a name or two with one name, and once an
+    application has been submitted, because it chose from the old themes.
+    """
+    _check_no_submissions(round_, what="themes", field="themes")
+    _check_themes(themes)
+    _replace_children(round_, "themes", _theme_rows(themes))
+    record_event("round.themes_changed", actor=actor, subject=round_, data={"themes": [t.name for t in round_.themes]})
+
+
+def copy_setup(*, actor: User | None, from_round: Round, to_round: Round) -> None:
+    """Make to_round's set-up a copy of from_round's, so a new call starts from the last one.
+
+    Copies the tiers, themes, criteria with their descriptors, the application form (when from_round has one;
+    otherwise to_round keeps its own), the organisation types that may apply and the required documents. The
+    name, code, dates, budget and project window are the new call's own and are not copied. Raises DomainError
+    (field 'from_round') for the same round, or once an application has been submitted to to_round.
+    """
+    if from_round.id == to_round.id:
+        raise DomainError("Choose a different call to copy the set-up from", field="from_round")
+    _check_no_submissions(to_round, what="set-up", field="from_round")
+    _replace_children(to_round, "tiers", _tier_rows([TierSpec.of(t) for t in from_round.tiers]))
+    _replace_children(to_round, "themes", _theme_rows([ThemeSpec.of(t) for t in from_round.themes]))
+    _replace_children(to_round, "criteria", _criterion_rows([CriterionSpec.of(c) for c in from_round.criteria]))
+    if from_round.question_set is not None:
+        data = question_sets.to_data(from_round.question_set)
+        _replace_question_set(to_round, _build_question_set(data, source=f"Copied from {from_round.code}"))
+    to_round.eligible_legal_types = list(from_round.eligible_legal_types)
+    files = _file_question_keys(to_round)
+    to_round.required_documents = [key for key in from_round.required_documents if key in files]
+    db.session.flush()
+    record_event(
+        "round.setup_copied",
+        actor=actor,
+        subject=to_round,
+        data={
+            "from_round_id": from_round.id,
+            "from_round": from_round.code,
+            "tiers": len(to_round.tiers),
+            "themes": len(to_round.themes),
+            "criteria": len(to_round.criteria),
+            "question_set": from_round.question_set is not None,
+        },
+    )
 
 
 # --- round lifecycle -----------------------------------------------------------------------------------

@@ -240,12 +240,21 @@ def test_loading_again_replaces_a_draft_round_form() -> None:
     assert db.session.scalar(sa.select(sa.func.count(Question.id))) == 1
 
 
-def test_load_question_set_refuses_a_round_that_has_opened() -> None:
+def test_load_question_set_refuses_once_an_application_has_been_submitted() -> None:
     round_ = round_ready_to_open()
     services.open_round(actor=None, round_=round_)
+    round_.last_application_number = 1  # what submitting an application does
     with pytest.raises(DomainError) as caught:
         services.load_question_set(actor=None, round_=round_, data=default_question_set())
     assert caught.value.field == "question_set"
+    assert "already been submitted" in caught.value.message
+
+
+def test_an_open_round_without_submissions_can_still_change_its_form() -> None:
+    round_ = round_ready_to_open()
+    services.open_round(actor=None, round_=round_)
+    services.load_question_set(actor=None, round_=round_, data=default_question_set())
+    assert round_.question_set is not None and round_.question_set.name == default_question_set()["name"]
 
 
 def test_copy_question_set_gives_the_new_round_an_independent_copy() -> None:
@@ -275,11 +284,12 @@ def test_copy_question_set_refuses_a_round_without_a_form() -> None:
     assert caught.value.field == "from_round"
 
 
-def test_copy_question_set_refuses_an_open_round_as_the_target() -> None:
+def test_copy_question_set_refuses_a_target_with_submitted_applications() -> None:
     source = _create_round()
     services.load_question_set(actor=None, round_=source, data=default_question_set())
     target = round_ready_to_open()
     services.open_round(actor=None, round_=target)
+    target.last_application_number = 1
     with pytest.raises(DomainError):
         services.copy_question_set(actor=None, from_round=source, to_round=target)
 
