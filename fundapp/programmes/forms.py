@@ -1,15 +1,29 @@
-"""Forms for programmes pages: giving a staff role limited to one of the funds or calls that exist."""
+"""Forms for programmes pages: staff roles limited to a fund or call, and setting up a call."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from wtforms.validators import ValidationError
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from fundapp.accounts.forms import AssignRoleForm
+from fundapp.accounts.states import LEGAL_TYPE_LABELS, LegalType
+from fundapp.core.clock import london_to_utc, to_london
+from fundapp.core.errors import DomainError
+from fundapp.core.forms import DateInputField, Form, PoundsField, TimeOfDayField, add_domain_error
 from fundapp.programmes import queries
-from fundapp.programmes.models import Fund
+from fundapp.programmes.models import Fund, Round
 
 SCOPE_NOT_FOUND = "Select a fund or call from the list"
 
@@ -42,3 +56,272 @@ class StaffRoleForm(AssignRoleForm):
         if round_id is not None and queries.find_round(round_id) is not None:
             return
         raise ValidationError(SCOPE_NOT_FOUND)
+
+
+# --- setting up a call ---------------------------------------------------------------------------------
+
+CODE_HINT = "Up to 20 capital letters, numbers and hyphens, for example SEF-6"
+TIME_HINT = "London time, for example 9am, midday or 17:30"
+DATE_HINT = "For example, 2 3 2026"
+
+
+class WholeNumberField(StringField):
+    """A whole number typed as text ('50', '50%'), between low and high; `number` holds it once validated."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, low: int, high: int, invalid: str, blank: int | None = None, **kwargs: Any):
+        super().__init__(label, **kwargs)
+        self.low, self.high, self.invalid, self.blank = low, high, invalid, blank
+        self.number: int | None = None
+
+    def process_data(self, value: Any) -> None:
+        self.data = str(value) if isinstance(value, int) else value
+
+    def pre_validate(self, form: Any) -> None:
+        text = (self.data or "").strip().rstrip("%").strip()
+        if not text and self.blank is not None:
+            self.number = self.blank
+            return
+        if not text.isdigit() or not self.low <= int(text) <= self.high:
+            self.number = None
+            raise StopValidation(self.invalid)
+        self.number = int(text)
+
+
+def _call_name_field() -> StringField:
+    return StringField(
+        "Call name",
+        description="For example, Shared Endeavour Fund Call 6",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the call's name"),
+            Length(max=200, message="The name must be 200 characters or fewer"),
+        ],
+    )
+
+
+class CallDetailsForm(Form):
+    """What both creating and editing a call ask for. Dates and times are typed in London time."""
+
+    code = StringField(
+        "Call code",
+        description=CODE_HINT,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a code for the call"),
+            Length(max=20, message="The code must be 20 characters or fewer"),
+        ],
+    )
+    name = _call_name_field()
+    summary = TextAreaField(
+        "Summary (optional)",
+        description="One or two sentences shown with the call in the list of calls",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=1000, message="The summary must be 1,000 characters or fewer")],
+    )
+    opens_on = DateInputField("Opening date", noun="the opening date", description=DATE_HINT)
+    opens_time = TimeOfDayField("Opening time", noun="the opening time", description=TIME_HINT)
+    closes_on = DateInputField("Closing date", noun="the closing date", description=DATE_HINT)
+    closes_time = TimeOfDayField("Closing time", noun="the closing time", description=TIME_HINT)
+    budget = PoundsField(
+        "Budget",
+        description="The total the call can award, for example £875,000",
+        invalid="Enter the budget as an amount in pounds, like £875,000",
+        validators=[InputRequired("Enter the call's budget")],
+    )
+
+    # Where a service's complaint about an argument is shown on this form.
+    FIELD_FOR = {"opens_at": "opens_on", "closes_at": "closes_on", "budget_pence": "budget"}
+
+    def show_stored(self, round_: Round) -> None:
+        """Show a stored call's UTC times as London dates and times, and its budget in pounds (on GET)."""
+        for day, clock, value in (
+            (self.opens_on, self.opens_time, round_.opens_at),
+            (self.closes_on, self.closes_time, round_.closes_at),
+        ):
+            local = to_london(value)
+            day.data = local.date()
+            clock.process_data(local.time())
+        self.budget.process_data(round_.budget_pence)
+
+    def opens_at(self) -> datetime:
+        return london_to_utc(self.opens_on.data, self.opens_time.time)
+
+    def closes_at(self) -> datetime:
+        return london_to_utc(self.closes_on.data, self.closes_time.time)
+
+    def add_error(self, exc: DomainError) -> None:
+        """Show a service's refusal at the field it concerns (or as a page message)."""
+        add_domain_error(self, exc, self.FIELD_FOR)
+
+
+class CreateCallForm(CallDetailsForm):
+    fund = SelectField(
+        "Fund",
+        description="The fund this call gives money from",
+        choices=[],
+        widget=GovSelect(),
+        validators=[InputRequired("Select the fund this call belongs to")],
+    )
+    submit = SubmitField("Create call", widget=GovSubmitInput())
+
+    def set_funds(self, funds: Iterable[Fund]) -> None:
+        """The funds this person can create calls in; anything else is refused with a clear message."""
+        self.fund.choices = [SelectChoice("", "Select a fund"), *(SelectChoice(str(f.id), f.name) for f in funds)]
+        self.fund.validate_choice = False
+
+    def validate_fund(self, field: Any) -> None:
+        if field.data and field.data not in {choice.value for choice in self.fund.choices}:
+            raise ValidationError("Select a fund from the list")
+
+
+class EditCallForm(CallDetailsForm):
+    description = TextAreaField(
+        "Description (optional)",
+        description="What the call is for, who it is for and anything applicants must know",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=20000, message="The description must be 20,000 characters or fewer")],
+    )
+    project_earliest_start = DateInputField(
+        "Projects can start from (optional)",
+        noun="the date projects can start from",
+        required=False,
+        description=DATE_HINT,
+    )
+    project_latest_end = DateInputField(
+        "Projects must end by (optional)", noun="the date projects must end by", required=False, description=DATE_HINT
+    )
+    max_applications_per_organisation = WholeNumberField(
+        "Applications each organisation can make",
+        low=1,
+        high=99,
+        invalid="Enter the number of applications each organisation can make, a whole number like 1",
+        widget=GovTextInput(),
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class _NamedItemForm(Form):
+    """Adds one item to a list whose names are unique (a call's tiers or themes); `taken` are the names used."""
+
+    item = "item"
+
+    def __init__(self, *args: Any, taken: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken = {name.strip().lower() for name in taken}
+
+    def validate_name(self, field: Any) -> None:
+        if field.data.strip().lower() in self.taken:
+            raise ValidationError(f"There is already a {self.item} called {field.data.strip()}")
+
+
+class TierForm(_NamedItemForm):
+    item = "tier"
+
+    name = StringField(
+        "Tier name",
+        description="For example, Tier 1",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a name for the tier"),
+            Length(max=100, message="The name must be 100 characters or fewer"),
+        ],
+    )
+    min_grant = PoundsField(
+        "Smallest grant",
+        invalid="Enter the smallest grant as an amount in pounds, like £10,000",
+        validators=[InputRequired("Enter the smallest grant in this tier")],
+    )
+    max_grant = PoundsField(
+        "Largest grant",
+        invalid="Enter the largest grant as an amount in pounds, like £25,000",
+        validators=[InputRequired("Enter the largest grant in this tier")],
+    )
+    match_funding_percent = WholeNumberField(
+        "Match funding (optional)",
+        description="The percentage of the project's cost that must come from elsewhere, for example 50. Leave "
+        "blank if none is needed.",
+        low=0,
+        high=100,
+        blank=0,
+        invalid="Enter match funding as a whole number from 0 to 100, like 50",
+    )
+    submit = SubmitField("Add tier", widget=GovSubmitInput())
+
+
+class ThemeForm(_NamedItemForm):
+    item = "theme"
+
+    name = StringField(
+        "Theme",
+        description="For example, Building psychosocial resilience",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the theme"),
+            Length(max=150, message="The theme must be 150 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        description="What projects under this theme do",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000, message="The description must be 2,000 characters or fewer")],
+    )
+    submit = SubmitField("Add theme", widget=GovSubmitInput())
+
+
+class EligibilityForm(Form):
+    # Choices are not checked here: the service names anything unknown in words (not "Not a valid choice").
+    eligible_legal_types = SelectMultipleField(
+        "Which types of organisation can apply?",
+        description="Select all that apply",
+        choices=[SelectChoice(t.value, LEGAL_TYPE_LABELS[t]) for t in LegalType],
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+    )
+    required_documents = SelectMultipleField(
+        "Which documents must every application include?",
+        description="Applications without these files are ineligible. Select all that apply.",
+        choices=[],
+        validate_choice=False,
+        widget=GovCheckboxesInput(),
+    )
+    submit = SubmitField("Save eligibility", widget=GovSubmitInput())
+
+    def set_file_questions(self, questions: Iterable[tuple[str, str]]) -> None:
+        """(key, label) of each file upload question on the call's application form."""
+        self.required_documents.choices = [SelectChoice(key, label) for key, label in questions]
+
+
+class CopyFromCallForm(Form):
+    """Choose another call to copy from; the view lists the calls the person may see."""
+
+    from_round = SelectField(
+        "Copy from",
+        choices=[],
+        widget=GovSelect(),
+        validators=[InputRequired("Select the call to copy from")],
+    )
+    submit = SubmitField("Copy", widget=GovSubmitInput())
+
+    def set_calls(self, rounds: Iterable[Round], *, default: Round | None) -> None:
+        self.from_round.choices = [SelectChoice(str(r.id), f"{r.name} ({r.code})") for r in rounds]
+        self.from_round.validate_choice = False
+        if self.from_round.data is None and default is not None:
+            self.from_round.data = str(default.id)
+
+    def validate_from_round(self, field: Any) -> None:
+        if field.data not in {choice.value for choice in self.from_round.choices}:
+            raise ValidationError("Select a call from the list")
+
+    def chosen_id(self) -> int:
+        return int(self.from_round.data)
+
+
+def previous_call(rounds: Iterable[Round], current: Round) -> Round | None:
+    """The call of the same fund that opened most recently before this one (or any other of its calls)."""
+    same_fund = [r for r in rounds if r.fund_id == current.fund_id and r.id != current.id]
+    earlier = [r for r in same_fund if r.opens_at < current.opens_at]
+    candidates = earlier or same_fund
+    return max(candidates, key=lambda r: (r.opens_at, r.id), default=None)

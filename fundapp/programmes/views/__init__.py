@@ -1,5 +1,5 @@
-"""Programmes pages, one module per audience: public calls (public), staff call pages (rounds), admin (admin)."""
+"""Programmes pages by audience: public calls (public), staff call pages (rounds, round_setup), admin (admin)."""
 
-from fundapp.programmes.views import admin, public, rounds
+from fundapp.programmes.views import admin, public, round_setup, rounds
 
-__all__ = ["admin", "public", "rounds"]
+__all__ = ["admin", "public", "round_setup", "rounds"]
