@@ -138,7 +138,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from fundapp.accounts.cli import users_cli
     from fundapp.core.cli import mail_cli
-    from fundapp.programmes.cli import demo_cli
+    from fundapp.reporting.cli import demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)

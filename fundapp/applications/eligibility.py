@@ -47,7 +47,7 @@ def eligibility_reasons(facts: EligibilityFacts) -> list[str]:
         reasons.extend(_match_funding_reasons(facts, tier))
     for key, label in facts.required_documents:
         if not facts.attachment_counts.get(key):
-            reasons.append(f"You did not upload a document this call requires: {label}.")
+            reasons.append(f"This call requires a document you did not upload (the question “{label}”).")
     return reasons
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts import queries as account_queries
@@ -376,16 +376,7 @@ def copy_pdf(application_id: int):
     document = find_latest_document(kind=services.COPY_KIND, subject=application)
     if document is None:
         abort(404)
-    response = send_file(
-        storage.path_of(document.storage_key),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=document.filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return storage.send_stored_file(document.storage_key, download_name=document.filename, mimetype="application/pdf")
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])

@@ -1,4 +1,7 @@
-"""`flask demo load` builds a working demo Shared Endeavour Fund and can be run again without changing anything."""
+"""`flask demo load` builds a working demo Shared Endeavour Fund and can be run again without changing anything.
+
+The command lives in fundapp.reporting.cli (the top layer, so it can load every domain's demo data).
+"""
 
 from __future__ import annotations
 
@@ -10,11 +13,14 @@ from flask import Flask
 
 from fundapp.accounts.models import Membership, Organisation, RoleAssignment, User
 from fundapp.accounts.states import LegalType, StaffRole
+from fundapp.applications.models import Answer, Application, Attachment
+from fundapp.applications.states import ApplicationStatus
 from fundapp.core.audit import AuditEvent
 from fundapp.core.clock import utcnow
+from fundapp.core.documents import StoredDocument
 from fundapp.extensions import db
 from fundapp.programmes import queries
-from fundapp.programmes.cli import DEMO_PASSWORD, PEOPLE
+from fundapp.programmes.demo import DEMO_PASSWORD, PEOPLE
 from fundapp.programmes.models import (
     Criterion,
     CriterionDescriptor,
@@ -46,6 +52,10 @@ COUNTED = (
     Section,
     Question,
     AuditEvent,
+    Application,
+    Answer,
+    Attachment,
+    StoredDocument,
 )
 
 
@@ -70,6 +80,17 @@ def test_demo_load_twice_creates_everything_once_and_prints_the_sign_ins_both_ti
     assert created["User"] == len(PEOPLE)
     assert (created["Fund"], created["Round"], created["QuestionSet"], created["Organisation"]) == (1, 2, 2, 4)
     assert "nothing new was created" in second_output
+    # Applications to the open call in the states a fund manager meets first, submitted ones with files and copies.
+    applications = list(db.session.scalars(sa.select(Application).order_by(Application.id)))
+    assert sorted(a.status for a in applications) == sorted(
+        [ApplicationStatus.DRAFT, ApplicationStatus.DRAFT, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE]
+    )
+    submitted = [a for a in applications if a.reference]
+    assert [a.reference for a in submitted] == ["SEF-6-0001", "SEF-6-0002"]
+    assert all(a.attachments for a in submitted)
+    assert created["StoredDocument"] == 2
+    ineligible = next(a for a in applications if a.status == ApplicationStatus.INELIGIBLE)
+    assert "Upload your safeguarding policy" in ineligible.eligibility_reasons[0]
     for output in (first_output, second_output):
         for person in PEOPLE:
             assert person.email in output

@@ -1,4 +1,4 @@
-"""`flask demo load`: a demo Shared Endeavour Fund for newcomers, with a person for every role.
+"""The demo Shared Endeavour Fund for newcomers (loaded by `flask demo load`), with a person for every role.
 
 Idempotent: everything is looked up by its natural key (fund and call codes, email addresses, organisation
 names per owner) and only what is missing is created, through the same services the app uses. The sign-in
@@ -7,27 +7,19 @@ table is printed every time. The organisations and people are fictional.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
-
-import click
-from flask.cli import AppGroup
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts import services as account_services
 from fundapp.accounts.models import User
 from fundapp.accounts.states import STAFF_ROLE_LABELS, LegalType, StaffRole
 from fundapp.core.clock import london_to_utc, to_london, utcnow
-from fundapp.core.errors import DomainError
-from fundapp.core.transactions import commit_unit_of_work
 from fundapp.programmes import queries, services
 from fundapp.programmes.models import Fund, Round
 from fundapp.programmes.question_sets import default_question_set
 from fundapp.programmes.services import CriterionSpec, DescriptorSpec, ThemeSpec, TierSpec
-
-demo_cli = AppGroup("demo", help="Demo data.")
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for everyone on purpose; demo data only
 FUND_CODE = "SEF"
@@ -59,6 +51,15 @@ THEMES = (
         "Strengthening prevention capability among frontline practitioners",
         "Giving youth workers, teachers and others the skills to spot early signs of harm and respond well.",
     ),
+)
+
+DESCRIPTION = (
+    "The Shared Endeavour Fund supports community-led projects that build London's resilience to hate, "
+    "intolerance, extremism and radicalisation.\n\n"
+    "We want to fund projects that reach people most at risk, are designed with the communities they serve, and "
+    "can show the difference they make. Your organisation must have a written safeguarding policy: upload it with "
+    "your application.\n\n"
+    "Grants over £50,000 need match funding of at least half the amount you ask for."
 )
 
 DESCRIPTORS = (
@@ -246,6 +247,15 @@ class _Loader:
             criteria=CRITERIA,
         )
         services.load_question_set(actor=self.admin, round_=round_, data=default_question_set())
+        earliest_start = closes + timedelta(days=45)
+        services.update_round(
+            actor=self.admin,
+            round_=round_,
+            description=DESCRIPTION,
+            project_earliest_start=earliest_start,
+            project_latest_end=earliest_start + timedelta(days=730),
+            required_documents=["safeguarding_policy_file"],
+        )
         services.open_round(actor=self.admin, round_=round_)
         if close_it:
             services.close_round(actor=self.admin, round_=round_, reason="Demo: an earlier call that has closed")
@@ -287,28 +297,10 @@ def load_demo() -> list[str]:
     return loader.created
 
 
-def _sign_in_table() -> str:
+def sign_in_table() -> str:
     rows = [("Role", "Name", "Email", "Password")]
     rows += [(p.role, p.full_name, p.email, DEMO_PASSWORD) for p in PEOPLE]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
-
-
-@demo_cli.command("load")
-def load() -> None:
-    """Load the demo Shared Endeavour Fund (calls SEF-5 closed and SEF-6 open) and a person for every role."""
-    try:
-        created = load_demo()
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
-    commit_unit_of_work()
-    if created:
-        kinds = Counter(item.partition(":")[0] for item in created)
-        click.echo("Created " + ", ".join(f"{count} × {kind}" for kind, count in kinds.items()) + ".")
-    else:
-        click.echo("The demo data was already loaded; nothing new was created.")
-    click.echo("")
-    click.echo("Sign in at /sign-in with any of these accounts:")
-    click.echo(_sign_in_table())
