@@ -197,7 +197,12 @@ def organisation_new():
             add_domain_error(form, exc)
         else:
             flash(f"{organisation.name} has been added.", "success")
-            return redirect(url_for("accounts.organisation", organisation_id=organisation.id))
+            # Coming from "Apply": go back there, now that there is an organisation to apply for.
+            return redirect(
+                safe_next_url(
+                    request.args.get("next"), url_for("accounts.organisation", organisation_id=organisation.id)
+                )
+            )
     return render_template(
         "accounts/organisation_form.html",
         form=form,
@@ -242,7 +247,10 @@ def organisation_edit(organisation_id: int):
             add_domain_error(form, exc)
         else:
             flash("Your organisation's details have been saved.", "success")
-            return redirect(url_for("accounts.organisation", organisation_id=org.id))
+            # From an application's "Your organisation" section: back to it, with the new details.
+            return redirect(
+                safe_next_url(request.args.get("next"), url_for("accounts.organisation", organisation_id=org.id))
+            )
     return render_template(
         "accounts/organisation_form.html",
         form=form,

@@ -365,6 +365,29 @@ def test_creating_an_organisation_makes_you_its_owner(client: FlaskClient, db_se
     assert user.email in page
 
 
+def test_creating_an_organisation_from_apply_goes_back_to_apply(client: FlaskClient, db_session: Any) -> None:
+    sign_in(client, UserFactory())
+    response = post_form(client, "/organisations/new?next=/calls/SEF-6/apply", ORGANISATION_FORM)
+    assert response.headers["Location"] == "/calls/SEF-6/apply"
+
+
+def test_creating_an_organisation_never_goes_to_another_site(client: FlaskClient, db_session: Any) -> None:
+    sign_in(client, UserFactory())
+    response = post_form(client, "/organisations/new?next=//evil.example/", ORGANISATION_FORM)
+    assert response.headers["Location"].startswith("/organisations/")
+
+
+def test_changing_organisation_details_from_an_application_goes_back_to_it(
+    client: FlaskClient, db_session: Any
+) -> None:
+    user = UserFactory()
+    sign_in(client, user)
+    created = post_form(client, "/organisations/new", ORGANISATION_FORM).headers["Location"]
+    edit = f"{created}/edit?next=/applications/7/sections/organisation"
+    response = post_form(client, edit, {**ORGANISATION_FORM, "town": "Peckham"})
+    assert response.headers["Location"] == "/applications/7/sections/organisation"
+
+
 def test_organisation_form_errors_are_shown_at_the_fields_and_keep_what_was_typed(
     client: FlaskClient, db_session: Any
 ) -> None:
