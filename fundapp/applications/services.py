@@ -196,6 +196,7 @@ def _claim_version(row: ApplicationSection, version: int, actor: User, status: S
 @dataclass(frozen=True)
 class SaveResult:
     errors: dict[str, str]  # question key → message, for this section's questions
+    version: int  # the section's version now: the page shown next must post it back
 
 
 def save_section(
@@ -245,7 +246,7 @@ def save_section(
         subject=application,
         data={"section": section_key, "version": row.version, "questions_with_errors": sorted(errors)},
     )
-    return SaveResult(errors=errors)
+    return SaveResult(errors=errors, version=row.version)
 
 
 def _copy_headline_answers(application: Application, values: Mapping[str, Any]) -> None:

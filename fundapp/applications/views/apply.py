@@ -34,11 +34,14 @@ from fundapp.programmes.states import QuestionType
 
 
 def _load(application_id: int, *, edit: bool = False) -> Application:
-    """The application if the user may see it (404 otherwise: others may not learn it exists)."""
+    """The application if the user may see it (404 otherwise: others may not learn it exists).
+
+    With edit, only its members: staff who may see it know it exists, so they are refused (403), as on its files.
+    """
     application = queries.get_application(application_id)
     authorize(permissions.can_view_application(current_user, application), hide=True)
-    if edit and not permissions.is_applicant_for(current_user, application):
-        abort(404)
+    if edit:
+        authorize(permissions.is_applicant_for(current_user, application))
     return application
 
 
@@ -141,7 +144,8 @@ def section(application_id: int, section_key: str):
         raws.update({q.key: read_raw(q, request.form) for q in form_section.questions})
     if form.validate_on_submit():
         try:
-            errors = _save_posted_section(application, form_section, raws, int(form.version.data or 0))
+            errors, version = _save_posted_section(application, form_section, raws, int(form.version.data or 0))
+            form.version.data = str(version)  # the page shown again must carry the version just saved
         except services.EditConflict as exc:
             conflict = exc
             form.version.data = str(exc.section.version)
@@ -161,7 +165,7 @@ def section(application_id: int, section_key: str):
     return _render_section(application, form_section, form, raws, errors, conflict, saved)
 
 
-def _save_posted_section(application: Application, form_section, raws: dict[str, Any], version: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _save_posted_section(application: Application, form_section, raws: dict[str, Any], version: int):  # type: ignore[no-untyped-def]
     """Save the typed answers (always), then any uploaded files; returns the errors to show at the questions."""
     result = services.save_section(
         actor=current_user,
@@ -178,7 +182,7 @@ def _save_posted_section(application: Application, form_section, raws: dict[str,
         check = services.check_whole_form(application)
         errors = {q.key: check.errors[q.key] for q in form_section.questions if q.key in check.errors}
         errors.update(upload_errors)
-    return errors
+    return errors, result.version
 
 
 def _save_uploads(application: Application, form_section) -> dict[str, str]:  # type: ignore[no-untyped-def]
