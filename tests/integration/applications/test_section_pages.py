@@ -1,0 +1,47 @@
+"""Regressions found by clicking through the pages in a browser."""
+
+from __future__ import annotations
+
+import re
+
+from fundapp.applications import services
+from fundapp.core.clock import utcnow
+from tests.helpers import csrf_token, error_summary, sign_in
+from tests.integration.applications.conftest import complete_application, started_application
+
+
+def _version_on(page: str) -> str:
+    match = re.search(r'name="version"[^>]*value="(\d+)"', page) or re.search(r'value="(\d+)"[^>]*name="version"', page)
+    assert match is not None
+    return match.group(1)
+
+
+def test_a_section_shown_again_with_errors_can_be_saved_again_without_a_conflict(client, sef_round, applicant) -> None:
+    user, organisation = applicant
+    application = started_application(sef_round, user, organisation)
+    sign_in(client, user)
+    url = f"/applications/{application.id}/sections/project_summary"
+    token = csrf_token(client, url)
+    first = client.post(
+        url, data={"csrf_token": token, "version": "0", "action": "continue", "amount_requested": "lots"}
+    )
+    assert first.status_code == 200
+    assert "Enter an amount in pounds, like £12,500 or 12500.50" in error_summary(first)
+    assert _version_on(first.get_data(as_text=True)) == "1"
+    second = client.post(
+        url,
+        data={"csrf_token": token, "version": "1", "action": "continue", "amount_requested": "£20,000"},
+    )
+    page = second.get_data(as_text=True)
+    assert "Someone else has saved this section" not in page
+    assert _version_on(page) == "2"
+
+
+def test_the_confirmation_panel_shows_the_reference_as_text_not_markup(client, sef_round, applicant) -> None:
+    user, organisation = applicant
+    application = complete_application(started_application(sef_round, user, organisation), user)
+    services.submit_application(actor=user, application=application, now=utcnow())
+    sign_in(client, user)
+    page = client.get(f"/applications/{application.id}/submitted").get_data(as_text=True)
+    assert '<strong class="app-reference">SEF-9-0001</strong>' in page
+    assert "&lt;strong" not in page
