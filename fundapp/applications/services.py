@@ -38,7 +38,7 @@ from fundapp.core.reference import borough_name
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes.models import Question, Round, Section
-from fundapp.programmes.states import QuestionType, RoundStatus
+from fundapp.programmes.states import QuestionType, call_phase
 
 
 class EditConflict(DomainError):
@@ -112,7 +112,7 @@ def section_errors(application: Application, check: answer_rules.SectionCheck) -
 
 def is_open_for_applications(round_: Round, now: datetime) -> bool:
     """The call is open and `now` (server clock) is inside its dates."""
-    return round_.status == RoundStatus.OPEN and round_.opens_at <= now < round_.closes_at
+    return call_phase(round_, now) == "open"
 
 
 def _require_open(round_: Round, now: datetime) -> None:

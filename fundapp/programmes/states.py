@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
+from typing import Any
 
 
 class RoundStatus(enum.StrEnum):
@@ -61,5 +63,53 @@ class QuestionType(enum.StrEnum):
     ORGANISATION_PROFILE = "organisation_profile"
 
 
-# (lowest, highest) points on a criterion's scale.
-ALLOWED_SCALES = frozenset({(0, 3), (0, 4), (1, 5), (0, 5)})
+# What each point of a criterion's scale means when staff do not say: (score, label, description), best first.
+# The keys are the scales a criterion may use, (lowest, highest), in the order staff are offered them.
+DEFAULT_DESCRIPTORS: dict[tuple[int, int], tuple[tuple[int, str, str], ...]] = {
+    (1, 5): (
+        (5, "Strong", "Fully meets the criterion with clear, convincing evidence."),
+        (4, "Good", "Meets the criterion well, with minor gaps."),
+        (3, "Satisfactory", "Meets the criterion, but some parts are unclear or thin."),
+        (2, "Partial", "Meets only part of the criterion; important gaps remain."),
+        (1, "Poor", "Does not meet the criterion, or gives little or no evidence."),
+    ),
+    (0, 5): (
+        (5, "Strong", "Fully meets the criterion with clear, convincing evidence."),
+        (4, "Good", "Meets the criterion well, with minor gaps."),
+        (3, "Satisfactory", "Meets the criterion, but some parts are unclear or thin."),
+        (2, "Partial", "Meets only part of the criterion; important gaps remain."),
+        (1, "Poor", "Barely meets the criterion; the evidence is weak."),
+        (0, "No evidence", "Gives no evidence against the criterion."),
+    ),
+    (0, 4): (
+        (4, "Strong", "Fully meets the criterion with clear, convincing evidence."),
+        (3, "Good", "Meets the criterion well, with minor gaps."),
+        (2, "Partial", "Meets only part of the criterion; important gaps remain."),
+        (1, "Poor", "Barely meets the criterion; the evidence is weak."),
+        (0, "No evidence", "Gives no evidence against the criterion."),
+    ),
+    (0, 3): (
+        (3, "Strong", "Fully meets the criterion with clear, convincing evidence."),
+        (2, "Satisfactory", "Meets the criterion, but with gaps or thin evidence."),
+        (1, "Poor", "Barely meets the criterion; the evidence is weak."),
+        (0, "No evidence", "Gives no evidence against the criterion."),
+    ),
+}
+
+# (lowest, highest) points on a criterion's scale (the database's allowed_scale check says the same).
+ALLOWED_SCALES = frozenset(DEFAULT_DESCRIPTORS)
+
+
+def scale_label(low: int, high: int) -> str:
+    """How a scale is written for people: '1 to 5'."""
+    return f"{low} to {high}"
+
+
+def call_phase(round_: Any, now: datetime) -> str:
+    """'open' (applications accepted now), 'upcoming' (open, but its opening time is still ahead) or 'closed'.
+
+    The server clock decides: a call whose closing time has passed is closed even before staff move it on.
+    """
+    if round_.status != RoundStatus.OPEN or round_.closes_at <= now:
+        return "closed"
+    return "upcoming" if round_.opens_at > now else "open"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask import render_template
@@ -13,7 +12,7 @@ from fundapp.core.auth import public
 from fundapp.core.clock import utcnow
 from fundapp.programmes import bp, queries
 from fundapp.programmes.models import Round
-from fundapp.programmes.states import QuestionType, RoundStatus
+from fundapp.programmes.states import QuestionType, call_phase
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
@@ -51,15 +50,6 @@ def call(code: str):
         documents=required_documents(round_),
         title=round_.name,
     )
-
-
-def call_phase(round_: Round, now: datetime) -> str:
-    """'open' (applications accepted now), 'upcoming' (open, but its opening time is still ahead) or 'closed'.
-
-    A call whose closing time has passed counts as closed even before staff move it on from open."""
-    if round_.status != RoundStatus.OPEN or round_.closes_at <= now:
-        return "closed"
-    return "upcoming" if round_.opens_at > now else "open"
 
 
 def required_documents(round_: Round) -> list[Document]:
