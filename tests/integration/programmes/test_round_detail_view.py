@@ -142,3 +142,16 @@ def test_the_home_page_links_to_the_call_with_its_status(client: FlaskClient, ro
     page = client.get("/").get_data(as_text=True)
     assert _url(round_) in page
     assert "Open for applications" in page
+
+
+def test_the_call_page_links_to_screening_once_applications_are_submitted(client: FlaskClient, round_: Round) -> None:
+    manager = staff_user(StaffRole.FUND_MANAGER, fund_id=round_.fund_id)
+    sign_in(client, manager)
+    assert "eligibility screening" not in client.get(f"/staff/calls/{round_.id}").get_data(as_text=True)
+    round_.last_application_number = 3
+    from fundapp.extensions import db
+
+    db.session.flush()
+    page = client.get(f"/staff/calls/{round_.id}").get_data(as_text=True)
+    assert f'href="/staff/calls/{round_.id}/screening"' in page
+    assert "(3 submitted)" in page
