@@ -19,7 +19,7 @@ from fundapp.core.clock import london_to_utc, to_london, utcnow
 from fundapp.programmes import queries, services
 from fundapp.programmes.models import Fund, Round
 from fundapp.programmes.question_sets import default_question_set
-from fundapp.programmes.services import CriterionSpec, DescriptorSpec, ThemeSpec, TierSpec
+from fundapp.programmes.services import CriterionSpec, ThemeSpec, TierSpec
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for everyone on purpose; demo data only
 FUND_CODE = "SEF"
@@ -62,13 +62,7 @@ DESCRIPTION = (
     "Grants over £50,000 need match funding of at least half the amount you ask for."
 )
 
-DESCRIPTORS = (
-    DescriptorSpec(5, "Strong", "Fully meets the criterion with clear, convincing evidence."),
-    DescriptorSpec(4, "Good", "Meets the criterion well, with minor gaps."),
-    DescriptorSpec(3, "Satisfactory", "Meets the criterion, but some parts are unclear or thin."),
-    DescriptorSpec(2, "Partial", "Meets only part of the criterion; important gaps remain."),
-    DescriptorSpec(1, "Poor", "Does not meet the criterion, or gives little or no evidence."),
-)
+DESCRIPTORS = services.default_descriptors(1, 5)  # 5 Strong · 4 Good · 3 Satisfactory · 2 Partial · 1 Poor
 
 CRITERIA = tuple(
     CriterionSpec(name, weight, 1, 5, guidance, DESCRIPTORS)

@@ -8,12 +8,13 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
@@ -23,7 +24,8 @@ from fundapp.core.clock import london_to_utc, to_london
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import DateInputField, Form, PoundsField, TimeOfDayField, add_domain_error
 from fundapp.programmes import queries
-from fundapp.programmes.models import Fund, Round
+from fundapp.programmes.models import Criterion, Fund, Round
+from fundapp.programmes.states import DEFAULT_DESCRIPTORS, scale_label
 
 SCOPE_NOT_FOUND = "Select a fund or call from the list"
 
@@ -269,6 +271,124 @@ class ThemeForm(_NamedItemForm):
         validators=[Optional(), Length(max=2000, message="The description must be 2,000 characters or fewer")],
     )
     submit = SubmitField("Add theme", widget=GovSubmitInput())
+
+
+def _scale_value(low: int, high: int) -> str:
+    return f"{low}-{high}"
+
+
+class CriterionForm(_NamedItemForm):
+    """One scoring criterion, with what each point of its scale means.
+
+    Every allowed scale has its own descriptor fields (a name and a description per point), pre-filled with that
+    scale's defaults; the page reveals the chosen scale's fields, and only they are read. Without JavaScript all
+    are shown, under their scale, and the others are ignored.
+    """
+
+    item = "criterion"
+
+    name = StringField(
+        "Criterion",
+        description="For example, Need and evidence",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a name for the criterion"),
+            Length(max=150, message="The name must be 150 characters or fewer"),
+        ],
+    )
+    guidance = TextAreaField(
+        "Guidance for assessors (optional)",
+        description="What assessors should look for when they score this criterion",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=5000, message="The guidance must be 5,000 characters or fewer")],
+    )
+    weight = WholeNumberField(
+        "Weight",
+        low=1,
+        high=100,
+        invalid="Enter the weight as a whole number from 1 to 100, like 25",
+    )
+    # Choices are checked by validate_scale, in words (not "Not a valid choice").
+    scale = RadioField(
+        "Scale",
+        description="The lowest and highest score an assessor can give",
+        choices=[SelectChoice(_scale_value(low, high), scale_label(low, high)) for low, high in DEFAULT_DESCRIPTORS],
+        default=_scale_value(1, 5),
+        validate_choice=False,
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the scale assessors score on")],
+    )
+    submit = SubmitField("Add criterion", widget=GovSubmitInput())
+
+    @staticmethod
+    def point_field_name(low: int, high: int, score: int, part: str) -> str:
+        """The field holding one point's `label` or `description` on the low-to-high scale."""
+        return f"scale_{low}_{high}_{part}_{score}"
+
+    def points(self, low: int, high: int) -> list[tuple[int, Field, Field]]:
+        """(score, label field, description field) for each point of a scale, highest first."""
+        return [
+            (
+                score,
+                getattr(self, self.point_field_name(low, high, score, "label")),
+                getattr(self, self.point_field_name(low, high, score, "description")),
+            )
+            for score in range(high, low - 1, -1)
+        ]
+
+    def scales(self) -> list[tuple[tuple[int, int], list[tuple[int, Field, Field]]]]:
+        """Each allowed scale, in the order of the choices, with its points' fields (for the page)."""
+        return [(scale, self.points(*scale)) for scale in DEFAULT_DESCRIPTORS]
+
+    def chosen_scale(self) -> tuple[int, int] | None:
+        """(lowest, highest) of the chosen scale, or None when none of the allowed scales is chosen."""
+        return next((scale for scale in DEFAULT_DESCRIPTORS if _scale_value(*scale) == self.scale.data), None)
+
+    def validate_scale(self, field: Any) -> None:
+        if self.chosen_scale() is None:
+            raise ValidationError("Select a scale from the list")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        scale = self.chosen_scale()
+        for score, label, _description in self.points(*scale) if scale else []:
+            text = (label.data or "").strip()
+            if not text:
+                label.errors = [*label.errors, f"Enter a name for a score of {score}"]
+            elif len(text) > 50:
+                label.errors = [*label.errors, f"The name for a score of {score} must be 50 characters or fewer"]
+            valid = valid and not label.errors
+        return valid
+
+    def descriptors(self) -> list[tuple[int, str, str]]:
+        """(score, name, description) of each point of the chosen scale, highest first (once validated)."""
+        scale = self.chosen_scale()
+        return [
+            (score, label.data.strip(), (description.data or "").strip())
+            for score, label, description in (self.points(*scale) if scale else [])
+        ]
+
+    def show_stored(self, criterion: Criterion) -> None:
+        """Show a stored criterion (on GET): its scale chosen, with its descriptors in that scale's fields."""
+        self.scale.data = _scale_value(criterion.scale_min, criterion.scale_max)
+        stored = {d.score: d for d in criterion.descriptors}
+        for score, label, description in self.points(criterion.scale_min, criterion.scale_max):
+            if score in stored:
+                label.data, description.data = stored[score].label, stored[score].description
+
+
+for (_low, _high), _defaults in DEFAULT_DESCRIPTORS.items():
+    for _score, _label, _description in _defaults:
+        setattr(
+            CriterionForm,
+            CriterionForm.point_field_name(_low, _high, _score, "label"),
+            StringField(f"Score {_score}: name", default=_label, widget=GovTextInput()),
+        )
+        setattr(
+            CriterionForm,
+            CriterionForm.point_field_name(_low, _high, _score, "description"),
+            StringField(f"Score {_score}: what it means (optional)", default=_description, widget=GovTextInput()),
+        )
 
 
 class EligibilityForm(Form):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from fundapp.accounts.models import User
 from fundapp.accounts.states import LegalType
@@ -33,7 +33,14 @@ from fundapp.programmes.models import (
     Theme,
     Tier,
 )
-from fundapp.programmes.states import ALLOWED_SCALES, ROUND_TRANSITIONS, QuestionType, RoundStatus
+from fundapp.programmes.states import (
+    ALLOWED_SCALES,
+    DEFAULT_DESCRIPTORS,
+    ROUND_TRANSITIONS,
+    QuestionType,
+    RoundStatus,
+    scale_label,
+)
 
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,19}$")
 
@@ -112,6 +119,11 @@ class CriterionSpec:
         )
 
 
+def default_descriptors(scale_min: int, scale_max: int) -> tuple[DescriptorSpec, ...]:
+    """What each point of an allowed scale means when staff do not say (5 Strong … 1 Poor); () for other scales."""
+    return tuple(DescriptorSpec(*point) for point in DEFAULT_DESCRIPTORS.get((scale_min, scale_max), ()))
+
+
 # --- funds ---------------------------------------------------------------------------------------------
 
 
@@ -183,33 +195,41 @@ def _check_themes(themes: Sequence[ThemeSpec]) -> None:
         raise DomainError("Give every theme a different name", field="themes")
 
 
-def _check_criteria(criteria: Sequence[CriterionSpec]) -> None:
-    """Weights 1–100 each (their sum is checked when the round opens); scales and descriptors allowed."""
+def _check_criteria(criteria: Sequence[CriterionSpec], *, field: str | None = "criteria") -> None:
+    """Weights 1–100 each (their sum is checked when the round opens); scales and descriptors allowed.
+
+    Every refusal names `field`; with field=None it names the criterion's own part instead (name, weight, scale
+    or descriptors), for pages that change one criterion at a time.
+    """
+
+    def refuse(message: str, part: str) -> NoReturn:
+        raise DomainError(message, field=field or part)
+
     names = [criterion.name.strip() for criterion in criteria]
     if any(not name for name in names):
-        raise DomainError("Give every criterion a name", field="criteria")
+        refuse("Give every criterion a name", "name")
     if len(set(names)) != len(names):
-        raise DomainError("Give every criterion a different name", field="criteria")
-    allowed = ", ".join(f"{low} to {high}" for low, high in sorted(ALLOWED_SCALES))
+        refuse("Give every criterion a different name", "name")
+    allowed = ", ".join(scale_label(low, high) for low, high in sorted(ALLOWED_SCALES))
     for criterion in criteria:
         if not 1 <= criterion.weight <= 100:
-            raise DomainError(f"{criterion.name}: the weight must be between 1 and 100", field="criteria")
+            refuse(f"{criterion.name}: the weight must be between 1 and 100", "weight")
         if (criterion.scale_min, criterion.scale_max) not in ALLOWED_SCALES:
-            raise DomainError(
-                f"{criterion.name}: the scale {criterion.scale_min} to {criterion.scale_max} is not allowed "
+            refuse(
+                f"{criterion.name}: the scale {scale_label(criterion.scale_min, criterion.scale_max)} is not allowed "
                 f"(use {allowed})",
-                field="criteria",
+                "scale",
             )
         scores = [descriptor.score for descriptor in criterion.descriptors]
         if len(set(scores)) != len(scores):
-            raise DomainError(f"{criterion.name}: each score can have only one descriptor", field="criteria")
+            refuse(f"{criterion.name}: each score can have only one descriptor", "descriptors")
         if any(not criterion.scale_min <= score <= criterion.scale_max for score in scores):
-            raise DomainError(
+            refuse(
                 f"{criterion.name}: descriptors must be for scores from {criterion.scale_min} to {criterion.scale_max}",
-                field="criteria",
+                "descriptors",
             )
         if any(not descriptor.label.strip() for descriptor in criterion.descriptors):
-            raise DomainError(f"{criterion.name}: give every descriptor a label", field="criteria")
+            refuse(f"{criterion.name}: give every descriptor a label", "descriptors")
 
 
 def _check_legal_types(values: Iterable[str]) -> list[str]:
@@ -240,6 +260,13 @@ def _theme_rows(themes: Sequence[ThemeSpec]) -> list[Theme]:
     ]
 
 
+def _descriptor_rows(descriptors: Sequence[DescriptorSpec]) -> list[CriterionDescriptor]:
+    return [
+        CriterionDescriptor(score=d.score, label=d.label.strip(), description=d.description.strip())
+        for d in descriptors
+    ]
+
+
 def _criterion_rows(criteria: Sequence[CriterionSpec]) -> list[Criterion]:
     return [
         Criterion(
@@ -249,10 +276,7 @@ def _criterion_rows(criteria: Sequence[CriterionSpec]) -> list[Criterion]:
             scale_min=c.scale_min,
             scale_max=c.scale_max,
             position=position,
-            descriptors=[
-                CriterionDescriptor(score=d.score, label=d.label.strip(), description=d.description.strip())
-                for d in c.descriptors
-            ],
+            descriptors=_descriptor_rows(c.descriptors),
         )
         for position, c in enumerate(criteria)
     ]
@@ -617,6 +641,91 @@ def replace_themes(*, actor: User | None, round_: Round, themes: Sequence[ThemeS
     _check_themes(themes)
     _replace_children(round_, "themes", _theme_rows(themes))
     record_event("round.themes_changed", actor=actor, subject=round_, data={"themes": [t.name for t in round_.themes]})
+
+
+def _criterion_audit(criterion: Criterion) -> dict[str, Any]:
+    return {
+        "criterion_id": criterion.id,
+        "name": criterion.name,
+        "weight": criterion.weight,
+        "scale": scale_label(criterion.scale_min, criterion.scale_max),
+    }
+
+
+def _checked_criterion(round_: Round, spec: CriterionSpec, *, replacing: Criterion | None = None) -> CriterionSpec:
+    """The criterion's tidied values once it fits among the round's other criteria (raises DomainError if not).
+
+    Points of the scale without a descriptor get the default one, so every point means something to assessors.
+    """
+    _check_no_submissions(round_, what="scoring criteria", field="criteria")
+    others = [c for c in round_.criteria if c is not replacing]
+    name = spec.name.strip()
+    if name.lower() in {c.name.lower() for c in others}:
+        raise DomainError(f"There is already a criterion called {name}", field="name")
+    _check_criteria([*map(CriterionSpec.of, others), spec], field=None)
+    used = sum(c.weight for c in others)
+    if used + spec.weight > 100:
+        left = f"You have {100 - used} left to give." if used < 100 else "You have none left to give."
+        raise DomainError(f"The weights would add up to {used + spec.weight}. {left}", field="weight")
+    given = {d.score: DescriptorSpec(d.score, d.label.strip(), d.description.strip()) for d in spec.descriptors}
+    return CriterionSpec(
+        name=name,
+        weight=spec.weight,
+        scale_min=spec.scale_min,
+        scale_max=spec.scale_max,
+        guidance=spec.guidance.strip(),
+        descriptors=tuple(given.get(d.score, d) for d in default_descriptors(spec.scale_min, spec.scale_max)),
+    )
+
+
+def add_criterion(*, actor: User | None, round_: Round, spec: CriterionSpec) -> Criterion:
+    """Add one scoring criterion after the call's others; descriptors default to the scale's (5 Strong … 1 Poor).
+
+    Raises DomainError naming the field: a blank or taken name, a weight outside 1–100 or one that takes the
+    call's total above 100 (saying how much is left), a scale that is not allowed, descriptors outside the scale
+    or without a label; and (field 'criteria') once an application has been submitted, since assessors must
+    score every application against the same criteria.
+    """
+    spec = _checked_criterion(round_, spec)
+    [criterion] = _criterion_rows([spec])
+    criterion.position = max((c.position for c in round_.criteria), default=-1) + 1
+    round_.criteria.append(criterion)
+    db.session.flush()
+    record_event("criterion.added", actor=actor, subject=round_, data=_criterion_audit(criterion))
+    return criterion
+
+
+def update_criterion(*, actor: User | None, criterion: Criterion, spec: CriterionSpec) -> bool:
+    """Change a criterion (name, guidance, weight, scale, descriptors); returns whether anything changed.
+
+    Same rules and refusals as add_criterion, the total counting this criterion's new weight instead of its old.
+    """
+    round_ = criterion.round
+    spec = _checked_criterion(round_, spec, replacing=criterion)
+    if spec == CriterionSpec.of(criterion):
+        return False
+    before = _criterion_audit(criterion)
+    if CriterionSpec.of(criterion).descriptors != spec.descriptors:
+        # delete-orphan: the old descriptors go first, so the new ones may reuse their scores.
+        criterion.descriptors = []
+        db.session.flush()
+        criterion.descriptors = _descriptor_rows(spec.descriptors)
+    criterion.name, criterion.guidance, criterion.weight = spec.name, spec.guidance, spec.weight
+    criterion.scale_min, criterion.scale_max = spec.scale_min, spec.scale_max
+    db.session.flush()
+    record_event("criterion.updated", actor=actor, subject=round_, data={**_criterion_audit(criterion), "from": before})
+    return True
+
+
+def remove_criterion(*, actor: User | None, criterion: Criterion) -> None:
+    """Remove a criterion with its descriptors. Raises DomainError (field 'criteria') once an application has
+    been submitted to its call."""
+    round_ = criterion.round
+    _check_no_submissions(round_, what="scoring criteria", field="criteria")
+    data = _criterion_audit(criterion)
+    round_.criteria.remove(criterion)
+    db.session.flush()
+    record_event("criterion.removed", actor=actor, subject=round_, data=data)
 
 
 def copy_setup(*, actor: User | None, from_round: Round, to_round: Round) -> None:

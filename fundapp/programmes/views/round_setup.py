@@ -1,7 +1,8 @@
-"""Staff pages for a call's set-up: tiers, themes, who can apply, the application form, copying another call.
+"""Staff pages for a call's set-up: tiers, themes, scoring criteria, who can apply, the application form, copying.
 
-Every page is for the call's fund managers and admins (rounds.managed_round). Tiers, themes and the form are
-locked by the services once an application has been submitted; the pages say so instead of offering changes.
+Every page is for the call's fund managers and admins (rounds.managed_round). Tiers, themes, criteria and the
+form are locked by the services once an application has been submitted; the pages say so instead of offering
+changes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.forms import ConfirmForm
@@ -19,14 +20,29 @@ from fundapp.core.errors import DomainError
 from fundapp.core.forms import Form, add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
 from fundapp.programmes import bp, permissions, queries, question_sets, services
-from fundapp.programmes.forms import CopyFromCallForm, EligibilityForm, ThemeForm, TierForm, previous_call
-from fundapp.programmes.models import Round
-from fundapp.programmes.services import ThemeSpec, TierSpec
+from fundapp.programmes.forms import (
+    CopyFromCallForm,
+    CriterionForm,
+    EligibilityForm,
+    ThemeForm,
+    TierForm,
+    previous_call,
+)
+from fundapp.programmes.models import Criterion, Round
+from fundapp.programmes.services import CriterionSpec, DescriptorSpec, ThemeSpec, TierSpec
 from fundapp.programmes.views.rounds import managed_round
 
 
 def _locked(round_: Round) -> bool:
     return round_.last_application_number > 0
+
+
+def _row_of(rows: list[Any], row_id: int) -> Any:
+    """The round's row with this id (a tier, theme or criterion); 404 for one that is not the round's."""
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        abort(404)
+    return row
 
 
 def _other_calls(round_: Round) -> list[Round]:
@@ -96,22 +112,26 @@ def _add_item(round_id: int, kind: _NamedList):
     )
 
 
+def _confirmed(action: Callable[[], object], done: str) -> None:
+    """Run a one-button action (its form is only the CSRF token) and say how it went on the next page."""
+    if ConfirmForm().validate_on_submit():
+        try:
+            action()
+        except DomainError as exc:
+            flash(exc.message)
+        else:
+            flash(done, "success")
+
+
 def _remove_item(round_id: int, row_id: int, kind: _NamedList):
     """Remove one item by giving the service the list without it, then go back to the list."""
     round_ = managed_round(round_id)
     rows = getattr(round_, kind.attribute)
-    row = next((r for r in rows if r.id == row_id), None)
-    if row is None:
-        abort(404)
-    name = row.name
-    if ConfirmForm().validate_on_submit():
-        kept = [kind.spec.of(r) for r in rows if r.id != row_id]
-        try:
-            kind.replace(actor=current_user, round_=round_, **{kind.attribute: kept})
-        except DomainError as exc:
-            flash(exc.message)
-        else:
-            flash(f"{name} has been removed.", "success")
+    name = _row_of(rows, row_id).name
+    kept = [kind.spec.of(r) for r in rows if r.id != row_id]
+    _confirmed(
+        lambda: kind.replace(actor=current_user, round_=round_, **{kind.attribute: kept}), f"{name} has been removed."
+    )
     return redirect(url_for(kind.page, round_id=round_.id))
 
 
@@ -143,6 +163,108 @@ def round_themes(round_id: int):
 @commits
 def round_remove_theme(round_id: int, theme_id: int):
     return _remove_item(round_id, theme_id, THEMES)
+
+
+# --- scoring criteria: one at a time, since each has its own descriptors --------------------------------
+
+# The lock (field 'criteria') is shown at the name; descriptor rules concern the chosen scale.
+CRITERION_FIELDS = {"criteria": "name", "descriptors": "scale"}
+
+
+def _criterion_spec(form: CriterionForm) -> CriterionSpec:
+    scale = form.chosen_scale()
+    assert scale is not None and form.weight.number is not None  # the form has validated both
+    return CriterionSpec(
+        name=form.name.data.strip(),
+        weight=form.weight.number,
+        scale_min=scale[0],
+        scale_max=scale[1],
+        guidance=(form.guidance.data or "").strip(),
+        descriptors=tuple(DescriptorSpec(*point) for point in form.descriptors()),
+    )
+
+
+def _criterion_page(
+    round_: Round,
+    form: CriterionForm,
+    save: Callable[[CriterionSpec], object],
+    *,
+    done: str,
+    template: str,
+    title: str,
+    criterion: Criterion | None = None,
+):
+    """Save the validated criterion with `save` and go back to the list, or show the page with what went wrong."""
+    if form.validate_on_submit():
+        spec = _criterion_spec(form)
+        try:
+            save(spec)
+        except DomainError as exc:
+            add_domain_error(form, exc, CRITERION_FIELDS)
+        else:
+            flash(f"{spec.name} has been {done}.", "success")
+            return redirect(url_for("programmes.round_criteria", round_id=round_.id))
+    others = [c for c in round_.criteria if c is not criterion]
+    return render_template(
+        template,
+        form=form,
+        round_=round_,
+        criterion=criterion,
+        locked=_locked(round_),
+        total=sum(c.weight for c in round_.criteria),
+        left=100 - sum(c.weight for c in others),  # the most this criterion may weigh
+        title=f"{title}: {round_.name}",
+    )
+
+
+@bp.route("/staff/calls/<int:round_id>/criteria", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def round_criteria(round_id: int):
+    round_ = managed_round(round_id)
+    return _criterion_page(
+        round_,
+        CriterionForm(taken=[c.name for c in round_.criteria]),
+        lambda spec: services.add_criterion(actor=current_user, round_=round_, spec=spec),
+        done="added",
+        template="programmes/round_criteria.html",
+        title="Scoring criteria",
+    )
+
+
+@bp.route("/staff/calls/<int:round_id>/criteria/<int:criterion_id>", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def round_edit_criterion(round_id: int, criterion_id: int):
+    round_ = managed_round(round_id)
+    criterion = _row_of(round_.criteria, criterion_id)
+    form = CriterionForm(obj=criterion, taken=[c.name for c in round_.criteria if c is not criterion])
+    if request.method == "GET":
+        form.show_stored(criterion)
+    return _criterion_page(
+        round_,
+        form,
+        lambda spec: services.update_criterion(actor=current_user, criterion=criterion, spec=spec),
+        done="saved",
+        template="programmes/round_edit_criterion.html",
+        title=f"Change {criterion.name}",
+        criterion=criterion,
+    )
+
+
+@bp.post("/staff/calls/<int:round_id>/criteria/<int:criterion_id>/remove")
+@signed_in
+@commits
+def round_remove_criterion(round_id: int, criterion_id: int):
+    round_ = managed_round(round_id)
+    criterion = _row_of(round_.criteria, criterion_id)
+    _confirmed(
+        lambda: services.remove_criterion(actor=current_user, criterion=criterion),
+        f"{criterion.name} has been removed.",
+    )
+    return redirect(url_for("programmes.round_criteria", round_id=round_.id))
 
 
 @bp.route("/staff/calls/<int:round_id>/eligibility", methods=["GET", "POST"])
@@ -203,13 +325,12 @@ def round_application_form(round_id: int):
 @commits
 def round_default_form(round_id: int):
     round_ = managed_round(round_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.load_question_set(actor=current_user, round_=round_, data=question_sets.default_question_set())
-        except DomainError as exc:
-            flash(exc.message)
-        else:
-            flash("The default Shared Endeavour Fund application form has been loaded.", "success")
+    _confirmed(
+        lambda: services.load_question_set(
+            actor=current_user, round_=round_, data=question_sets.default_question_set()
+        ),
+        "The default Shared Endeavour Fund application form has been loaded.",
+    )
     return redirect(url_for("programmes.round_application_form", round_id=round_.id))
 
 

@@ -1,7 +1,7 @@
 """Staff pages for calls (rounds): the call's page, creating a call, changing its details, opening and closing it.
 
-The pages for the rest of a call's set-up (tiers, themes, eligibility, application form, copying) are in
-round_setup.
+The pages for the rest of a call's set-up (tiers, themes, scoring criteria, eligibility, application form,
+copying) are in round_setup.
 """
 
 from __future__ import annotations
@@ -30,13 +30,30 @@ def managed_round(round_id: int) -> Round:
     return round_
 
 
+# The page that fixes each thing problems_before_opening asks for, found by the words it uses (first match wins).
+_FIXED_ON = (
+    ("criteria", "programmes.round_criteria"),
+    ("tier", "programmes.round_tiers"),
+    ("themes", "programmes.round_themes"),
+    ("application form", "programmes.round_application_form"),
+)
+
+
+def _with_links(round_: Round, problems: list[str]) -> list[tuple[str, str | None]]:
+    """Each problem with the URL of the set-up page that fixes it (None when no page does)."""
+    return [
+        (problem, next((url_for(page, round_id=round_.id) for words, page in _FIXED_ON if words in problem), None))
+        for problem in problems
+    ]
+
+
 def _detail_page(round_: Round, *, open_problems: list[str] | None = None):
     problems = services.problems_before_opening(round_) if round_.status == RoundStatus.DRAFT else []
     return render_template(
         "programmes/round_detail.html",
         round_=round_,
-        problems=problems,
-        open_problems=open_problems or [],
+        problems=_with_links(round_, problems),
+        open_problems=_with_links(round_, open_problems or []),
         can_manage=permissions.can_manage_round(current_user, round_),
         document_labels=dict(file_questions(round_.question_set)),
         title=f"{round_.name} ({round_.code})",
