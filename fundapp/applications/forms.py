@@ -8,6 +8,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from fundapp.core.forms import Form
@@ -32,14 +33,14 @@ class StartApplicationForm(Form):
 
     def __init__(self, *args: Any, organisations: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [(str(o.id), o.name) for o in organisations]
+        self.organisation.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
         if len(organisations) == 1 and not self.organisation.data:
             self.organisation.data = str(organisations[0].id)
 
     def validate_organisation(self, field: Any) -> None:
         from wtforms.validators import ValidationError
 
-        if field.data not in {value for value, _label in field.choices}:
+        if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Select one of your organisations")
 
 
@@ -47,21 +48,30 @@ class CompleteSectionForm(Form):
     completed = RadioField(
         "Have you completed this section?",
         widget=GovRadioInput(),
-        choices=[("yes", "Yes, I’ve completed this section"), ("no", "No, I’ll come back to it later")],
+        choices=[
+            SelectChoice("yes", "Yes, I’ve completed this section"),
+            SelectChoice("no", "No, I’ll come back to it later"),
+        ],
         validators=[InputRequired("Select whether you have completed this section")],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class WithdrawForm(Form):
-    reason = TextAreaField(
-        "Why are you withdrawing your application?",
-        description="We keep this with your application. It helps us improve the fund.",
+def _reason_field(label: str, hint: str, missing: str) -> TextAreaField:
+    """A required reason of up to 2,000 characters (kept with the application and in the audit log)."""
+    return TextAreaField(
+        label,
+        description=hint,
         widget=GovCharacterCount(),
-        validators=[
-            InputRequired("Enter why you are withdrawing your application"),
-            Length(max=2000, message="Your reason must be 2,000 characters or fewer"),
-        ],
+        validators=[InputRequired(missing), Length(max=2000, message="The reason must be 2,000 characters or fewer")],
+    )
+
+
+class WithdrawForm(Form):
+    reason = _reason_field(
+        "Why are you withdrawing your application?",
+        "We keep this with your application. It helps us improve the fund.",
+        "Enter why you are withdrawing your application",
     )
     submit = SubmitField("Withdraw application", widget=GovSubmitInput())
 
@@ -70,17 +80,16 @@ class OverrideEligibilityForm(Form):
     decision = RadioField(
         "What should the eligibility decision be?",
         widget=GovRadioInput(),
-        choices=[("eligible", "Eligible: it goes forward to assessment"), ("ineligible", "Ineligible")],
+        choices=[
+            SelectChoice("eligible", "Eligible: it goes forward to assessment"),
+            SelectChoice("ineligible", "Ineligible"),
+        ],
         validators=[InputRequired("Select eligible or ineligible")],
     )
-    reason = TextAreaField(
+    reason = _reason_field(
         "Why are you changing the decision?",
-        description="The reason is kept in the audit log. If you make it ineligible, the applicant reads it.",
-        widget=GovCharacterCount(),
-        validators=[
-            InputRequired("Enter the reason for changing the eligibility decision"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
+        "The reason is kept in the audit log. If you make it ineligible, the applicant reads it.",
+        "Enter the reason for changing the eligibility decision",
     )
     submit = SubmitField("Save decision", widget=GovSubmitInput())
 

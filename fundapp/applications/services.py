@@ -486,19 +486,29 @@ def _store_copy(application: Application, actor: User) -> None:
 
 
 def _acknowledge(application: Application, actor: User) -> None:
-    link = _application_url(application)
-    queue_email(
-        to=actor.email,
+    _email_applicant(
+        application,
+        actor,
         subject=f"Application {application.reference} received",
-        template="applications/emails/application_submitted",
+        template="application_submitted",
+        submitted_at_text=format_datetime(application.submitted_at),
+        application_url=_application_url(application),
+    )
+
+
+def _email_applicant(application: Application, recipient: User, *, subject: str, template: str, **extra: Any) -> None:
+    """Queue one of the applications emails to a person, with the facts every one of them states."""
+    queue_email(
+        to=recipient.email,
+        subject=subject,
+        template=f"applications/emails/{template}",
         context={
-            "recipient_name": actor.full_name,
+            "recipient_name": recipient.full_name,
             "reference": application.reference,
             "call_name": application.round.name,
             "organisation_name": application.organisation.name,
-            "submitted_at_text": format_datetime(application.submitted_at),
-            "application_url": link,
             "support_email": current_app.config["SUPPORT_EMAIL"],
+            **extra,
         },
     )
 
@@ -590,21 +600,15 @@ def override_eligibility(*, actor: User, application: Application, eligible: boo
 def _tell_eligibility_outcome(application: Application) -> None:
     eligible = application.status == ApplicationStatus.ELIGIBLE
     for member in application.organisation.memberships:
-        queue_email(
-            to=member.user.email,
+        _email_applicant(
+            application,
+            member.user,
             subject=f"Application {application.reference}: "
             + ("eligible for assessment" if eligible else "not eligible"),
-            template="applications/emails/eligibility_outcome",
-            context={
-                "recipient_name": member.user.full_name,
-                "eligible": eligible,
-                "reasons": list(application.eligibility_reasons),
-                "reference": application.reference,
-                "call_name": application.round.name,
-                "organisation_name": application.organisation.name,
-                "application_url": _application_url(application),
-                "support_email": current_app.config["SUPPORT_EMAIL"],
-            },
+            template="eligibility_outcome",
+            eligible=eligible,
+            reasons=list(application.eligibility_reasons),
+            application_url=_application_url(application),
         )
 
 
@@ -632,16 +636,10 @@ def withdraw_application(*, actor: User, application: Application, reason: str) 
     application.withdrawal_reason = reason
     db.session.flush()
     if application.reference:
-        queue_email(
-            to=actor.email,
+        _email_applicant(
+            application,
+            actor,
             subject=f"Application {application.reference} withdrawn",
-            template="applications/emails/application_withdrawn",
-            context={
-                "recipient_name": actor.full_name,
-                "reference": application.reference,
-                "call_name": application.round.name,
-                "organisation_name": application.organisation.name,
-                "reason": reason,
-                "support_email": current_app.config["SUPPORT_EMAIL"],
-            },
+            template="application_withdrawn",
+            reason=reason,
         )
