@@ -78,3 +78,34 @@ class IsolatedClient(FlaskClient):
 def isolated_client(app: Flask) -> IsolatedClient:
     """A fresh IsolatedClient (a separate browser: its own cookies and session)."""
     return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+_HIDDEN_RE = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+_ATTR_RE = re.compile(r'(name|value)="([^"]*)"')
+
+
+def hidden_fields(response: TestResponse) -> dict[str, str]:
+    """The hidden inputs of the page's forms by name (the CSRF token, a page's version …), to post them later."""
+    fields = {}
+    for tag in _HIDDEN_RE.findall(response.get_data(as_text=True)):
+        attrs = dict(_ATTR_RE.findall(tag))
+        if "name" in attrs:
+            fields[attrs["name"]] = html.unescape(attrs.get("value", ""))
+    return fields
+
+
+def field_error(response: TestResponse, field: str) -> str:
+    """The error message the GOV.UK component shows at a field (its id), without the hidden 'Error:' prefix."""
+    match = re.search(
+        rf'<p id="{field}-error" class="govuk-error-message">(.*?)</p>', response.get_data(as_text=True), re.S
+    )
+    assert match is not None, f"no error shown at {field}"
+    return " ".join(html.unescape(_TAG_RE.sub("", match.group(1))).replace("Error:", "", 1).split())
+
+
+def sign_in_as(client: FlaskClient, user: User) -> None:
+    """Put user's sign-in straight into the client's session, skipping the form and its deliberately slow password
+    check: for permission matrices that sign in hundreds of times. Sign-in itself is tested through sign_in."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True

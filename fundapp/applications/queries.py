@@ -74,9 +74,18 @@ def find_section(application_id: int, section_key: str) -> ApplicationSection | 
 
 
 def list_answers(application_id: int) -> list[Answer]:
-    """Every saved answer of an application, in the order they were first saved."""
+    """Every saved answer of an application as it is now in the database, in the order they were first saved.
+
+    populate_existing: after an edit conflict the answers loaded earlier in the request are stale, and the page
+    must show what the other member actually saved.
+    """
     return list(
-        db.session.scalars(sa.select(Answer).where(Answer.application_id == application_id).order_by(Answer.id))
+        db.session.scalars(
+            sa.select(Answer)
+            .where(Answer.application_id == application_id)
+            .order_by(Answer.id)
+            .execution_options(populate_existing=True)
+        )
     )
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from fundapp.accounts.permissions import is_staff
 from fundapp.applications import bp, permissions, queries, services
 from fundapp.applications.forms import OverrideEligibilityForm
+from fundapp.applications.models import Application
 from fundapp.applications.views.apply import summary_groups
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.errors import DomainError
@@ -32,14 +33,18 @@ def screening_queue(round_id: int):
     )
 
 
+def _load_for_staff(application_id: int) -> Application:
+    """The application for staff who may see it; 404 for everyone else, staff of other calls included (an
+    application's existence is the organisation's business, as on its applicant pages and files)."""
+    application = queries.get_application(application_id)
+    authorize(is_staff(current_user) and permissions.can_view_application(current_user, application), hide=True)
+    return application
+
+
 @bp.get("/staff/applications/<int:application_id>")
 @signed_in
 def staff_view(application_id: int):
-    application = queries.get_application(application_id)
-    authorize(
-        permissions.can_view_application(current_user, application) and is_staff(current_user),
-        hide=not is_staff(current_user),
-    )
+    application = _load_for_staff(application_id)
     return render_template(
         "applications/staff/application.html",
         application=application,
@@ -54,8 +59,8 @@ def staff_view(application_id: int):
 @commits
 @keeps_input_on_csrf_error
 def override_eligibility(application_id: int):
-    application = queries.get_application(application_id)
-    authorize(permissions.can_screen_applications(current_user, application), hide=not is_staff(current_user))
+    application = _load_for_staff(application_id)
+    authorize(permissions.can_screen_applications(current_user, application))
     form = OverrideEligibilityForm(current=application.status.value)
     if form.validate_on_submit():
         try:
