@@ -17,8 +17,13 @@ def is_applicant_for(user: Any, application: Application) -> bool:
 
 
 def can_view_application(user: Any, application: Application) -> bool:
-    """The organisation's members, and staff who run or pay for the call (fund managers, finance, admins)."""
-    return is_applicant_for(user, application) or can_view_round(user, application.round)
+    """The organisation's members; and, once it is submitted, staff who run or pay for the call.
+
+    A draft is the organisation's own work in progress: staff see an application only from submission on.
+    """
+    if is_applicant_for(user, application):
+        return True
+    return application.submitted_at is not None and can_view_round(user, application.round)
 
 
 def can_edit_application(user: Any, application: Application) -> bool:

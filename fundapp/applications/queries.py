@@ -29,6 +29,7 @@ def get_application(application_id: int) -> Application:
             .selectinload(QuestionSet.sections)
             .selectinload(Section.questions),
             selectinload(Application.organisation).selectinload(Organisation.memberships),
+            selectinload(Application.submitted_by),
             selectinload(Application.sections),
             selectinload(Application.answers),
             selectinload(Application.attachments),

@@ -46,47 +46,50 @@ class Row:
     path: str  # formatted with the ids of the `world` fixture
     data: dict[str, str] = field(default_factory=dict)
     member: int = 200  # what a member of the owning organisation gets (the control)
-    fund_manager: int = 200  # what a fund manager of the call gets
+    fund_manager: int = 200  # what a fund manager of the call gets (drafts are private: 404)
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint}"
 
 
 ROWS = [
-    Row("applications.task_list", "GET", "/applications/{draft}", fund_manager=302),
-    Row("applications.section", "GET", "/applications/{draft}/sections/risks", fund_manager=403),
+    Row("applications.task_list", "GET", "/applications/{draft}", fund_manager=404),
+    Row("applications.section", "GET", "/applications/{draft}/sections/risks", fund_manager=404),
     Row(
         "applications.section",
         "POST",
         "/applications/{draft}/sections/risks",
         {"risks": "Overwritten by an outsider", "version": "0", "action": "later"},
         member=302,
-        fund_manager=403,
+        fund_manager=404,
     ),
-    Row("applications.check_section", "GET", "/applications/{draft}/sections/risks/check", fund_manager=403),
+    Row("applications.check_section", "GET", "/applications/{draft}/sections/risks/check", fund_manager=404),
     Row(
         "applications.check_section",
         "POST",
         "/applications/{draft}/sections/risks/check",
         {"completed": "no"},
         member=302,
-        fund_manager=403,
+        fund_manager=404,
     ),
-    Row("applications.check_answers", "GET", "/applications/{draft}/check-answers"),
-    Row("applications.submit", "POST", "/applications/{draft}/submit", member=302, fund_manager=403),
+    Row("applications.check_answers", "GET", "/applications/{draft}/check-answers", fund_manager=404),
+    Row("applications.submit", "POST", "/applications/{draft}/submit", member=302, fund_manager=404),
+    Row("applications.task_list", "GET", "/applications/{submitted}", fund_manager=302),
+    Row("applications.check_answers", "GET", "/applications/{submitted}/check-answers"),
+    Row("applications.download_file", "GET", "/applications/{submitted}/files/{submitted_file}"),
     Row("applications.submitted", "GET", "/applications/{submitted}/submitted", fund_manager=403),
     Row("applications.copy_pdf", "GET", "/applications/{submitted}/copy.pdf"),
-    Row("applications.withdraw", "GET", "/applications/{draft}/withdraw", fund_manager=403),
+    Row("applications.withdraw", "GET", "/applications/{draft}/withdraw", fund_manager=404),
     Row(
         "applications.withdraw",
         "POST",
         "/applications/{draft}/withdraw",
         {"reason": "Withdrawn by an outsider"},
         member=302,
-        fund_manager=403,
+        fund_manager=404,
     ),
-    Row("applications.download_file", "GET", "/applications/{draft}/files/{file}"),
-    Row("applications.remove_file", "POST", "/applications/{draft}/files/{file}/remove", member=302, fund_manager=403),
+    Row("applications.download_file", "GET", "/applications/{draft}/files/{file}", fund_manager=404),
+    Row("applications.remove_file", "POST", "/applications/{draft}/files/{file}/remove", member=302, fund_manager=404),
     Row("applications.staff_view", "GET", "/staff/applications/{submitted}", member=404),
     Row("applications.override_eligibility", "GET", "/staff/applications/{submitted}/eligibility", member=404),
     Row(
@@ -145,6 +148,7 @@ def world(db_session: Any) -> dict[str, Any]:
             "draft": draft.id,
             "submitted": submitted.id,
             "file": AttachmentFactory(application=draft).id,
+            "submitted_file": AttachmentFactory(application=submitted).id,
             "b_draft": b_draft.id,
             "b_file": AttachmentFactory(application=b_draft).id,
         },
@@ -250,7 +254,8 @@ def test_a_member_of_the_organisation_reaches_every_applicant_url_of_its_applica
 def test_a_fund_manager_of_the_call_reads_it_but_may_not_act_as_the_applicant(
     client: IsolatedClient, world: dict[str, Any], row: Row
 ) -> None:
-    # The fund manager knows the application exists: what they may not do is refused (403), never hidden.
+    # A draft is the organisation's own: staff may not know it exists (404). Once submitted, the fund manager
+    # knows it exists: what they may not do as staff is refused (403), never hidden.
     sign_in_as(client, staff_user(StaffRole.FUND_MANAGER, fund_id=world["round"].fund_id))
     assert _send(client, row, world).status_code == row.fund_manager
 

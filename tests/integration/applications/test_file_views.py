@@ -15,6 +15,7 @@ from fundapp.applications.attachments import add_attachment
 from fundapp.applications.models import Application, Attachment
 from fundapp.core import storage
 from fundapp.core.audit import AuditEvent
+from fundapp.core.clock import utcnow
 from fundapp.extensions import db
 from fundapp.programmes.states import QuestionType
 from tests.factories import (
@@ -137,9 +138,23 @@ def test_a_visitor_who_is_not_signed_in_is_sent_to_sign_in(client: IsolatedClien
     assert client.post(f"{url}/remove").status_code in {302, 400}
 
 
+def _as_submitted(application: Any) -> None:
+    """Staff see an application (and its files) only once it has been submitted."""
+    application.reference = f"{application.round.code}-0001"
+    application.submitted_at = utcnow()
+    db.session.flush()
+
+
+def test_staff_of_the_call_cannot_see_files_of_a_draft(client: IsolatedClient, draft: dict[str, Any]) -> None:
+    sign_in(client, staff_user(StaffRole.FUND_MANAGER, fund_id=draft["application"].round.fund_id))
+    assert _get(client, _url(draft["application"], draft["attachment"])).status_code == 404
+    assert _downloads(draft["attachment"]) == []
+
+
 def test_a_fund_manager_of_the_call_downloads_and_the_download_is_audited(
     client: IsolatedClient, draft: dict[str, Any]
 ) -> None:
+    _as_submitted(draft["application"])
     manager = staff_user(StaffRole.FUND_MANAGER, fund_id=draft["application"].round.fund_id)
     sign_in(client, manager)
     response = _get(client, _url(draft["application"], draft["attachment"]))
@@ -154,6 +169,7 @@ def test_a_fund_manager_of_the_call_downloads_and_the_download_is_audited(
 
 
 def test_a_finance_officer_of_the_call_may_download(client: IsolatedClient, draft: dict[str, Any]) -> None:
+    _as_submitted(draft["application"])
     sign_in(client, staff_user(StaffRole.FINANCE_OFFICER, round_id=draft["application"].round_id))
     assert _get(client, _url(draft["application"], draft["attachment"])).status_code == 200
     assert len(_downloads(draft["attachment"])) == 1
@@ -235,6 +251,7 @@ def test_files_of_a_submitted_application_cannot_be_removed(client: IsolatedClie
 
 
 def test_staff_may_read_but_not_remove_an_applicants_file(client: IsolatedClient, draft: dict[str, Any]) -> None:
+    _as_submitted(draft["application"])
     sign_in(client, staff_user(StaffRole.FUND_MANAGER))
     assert _remove(client, _url(draft["application"], draft["attachment"], "/remove")).status_code == 403
     assert db.session.get(Attachment, draft["attachment"].id) is not None
