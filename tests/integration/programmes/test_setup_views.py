@@ -398,6 +398,9 @@ def test_eligibility_saves_organisation_types_and_required_documents(
     db.session.flush()
     url = f"/staff/calls/{call.id}/eligibility"
     page = client.get(url).get_data(as_text=True)
+    # Each group of checkboxes is named by its legend (a screen reader reads it before the options).
+    assert re.search(r"<legend[^>]*>\s*Which types of organisation can apply\?\s*</legend>", page)
+    assert re.search(r"<legend[^>]*>\s*Which documents must every application include\?\s*</legend>", page)
     assert "Upload your safeguarding policy" in page
     response = post_form(
         client, url, {"eligible_legal_types": ["cio", "cic"], "required_documents": ["safeguarding_policy_file"]}
