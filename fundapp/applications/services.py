@@ -372,7 +372,7 @@ def submit_application(*, actor: User, application: Application, now: datetime) 
     _claim_submission(application)  # the row is claimed; the object still says draft until _move below
     application.reference = _next_reference(application.round)
     application.submitted_at = now
-    application.submitted_by_id = actor.id
+    application.submitted_by = actor
     _move(
         application,
         ApplicationStatus.SUBMITTED,

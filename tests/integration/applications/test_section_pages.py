@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
+
 from fundapp.applications import services
 from fundapp.core.clock import utcnow
+from fundapp.core.documents import StoredDocument
+from fundapp.extensions import db
 from tests.helpers import csrf_token, error_summary, sign_in
 from tests.integration.applications.conftest import complete_application, started_application
 
@@ -45,3 +49,14 @@ def test_the_confirmation_panel_shows_the_reference_as_text_not_markup(client, s
     page = client.get(f"/applications/{application.id}/submitted").get_data(as_text=True)
     assert '<strong class="app-reference">SEF-9-0001</strong>' in page
     assert "&lt;strong" not in page
+
+
+def test_the_pdf_copy_names_who_submitted_it_when_submitted_through_the_page(client, sef_round, applicant) -> None:
+    user, organisation = applicant
+    application = complete_application(started_application(sef_round, user, organisation), user)
+    sign_in(client, user)
+    token = csrf_token(client, f"/applications/{application.id}/check-answers")
+    client.post(f"/applications/{application.id}/submit", data={"csrf_token": token})
+    document = db.session.scalar(sa.select(StoredDocument).where(StoredDocument.subject_id == application.id))
+    assert document is not None
+    assert document.inputs["submitted_by"] == user.full_name

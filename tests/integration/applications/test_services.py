@@ -214,6 +214,7 @@ def test_submit_gives_a_reference_screens_stores_a_pdf_copy_and_emails(sef_round
     assert document.kind == services.COPY_KIND
     assert document.filename == "application-SEF-9-0001.pdf"
     assert document.inputs["reference"] == "SEF-9-0001"
+    assert document.inputs["submitted_by"] == user.full_name
     assert len(document.sha256) == 64
     subjects = [m.subject for m in db_session.scalars(sa.select(OutboxMessage))]
     assert "Application SEF-9-0001 received" in subjects
