@@ -8,7 +8,7 @@ _move(), which checks the transition table in states.py.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,7 @@ from fundapp.accounts.models import Organisation, User
 from fundapp.accounts.permissions import is_member
 from fundapp.accounts.states import LEGAL_TYPE_LABELS
 from fundapp.applications import answers as answer_rules
-from fundapp.applications import documents, permissions, queries
+from fundapp.applications import attachments, documents, permissions, queries
 from fundapp.applications.eligibility import EligibilityFacts, eligibility_reasons
 from fundapp.applications.models import Answer, Application, ApplicationSection
 from fundapp.applications.states import (
@@ -207,11 +207,15 @@ def save_section(
     raws: Mapping[str, Any],
     version: int,
     now: datetime,
+    files: Mapping[str, Sequence[tuple[str, bytes]]] | None = None,
 ) -> SaveResult:
-    """Save a section's answers exactly as typed, valid or not, and return the errors to show.
+    """Save a section's answers exactly as typed, valid or not, and any files uploaded with them.
 
-    The section goes back to "in progress". Raises EditConflict when someone saved the section after `version`
-    (nothing is overwritten), CallClosed after the deadline, NotAllowed/DomainError when it cannot be edited.
+    `files` maps a file question's key to (filename, bytes) pairs; a file that is refused (wrong type, too big,
+    one too many) becomes that question's error and the answers are saved all the same. Returns the errors to
+    show. The section goes back to "in progress". Raises EditConflict when someone saved the section after
+    `version` (nothing is overwritten), CallClosed after the deadline, NotAllowed/DomainError when it cannot be
+    edited.
     """
     _require_editable(actor, application)
     _require_open(application.round, now)
@@ -233,13 +237,14 @@ def save_section(
         answer.updated_at = now
         answer.updated_by_id = actor.id
     db.session.flush()
-    check = check_whole_form(application)
+    upload_errors = _add_files(actor, application, section, files or {})
+    check = check_whole_form(application)  # after the files: they change what the form needs
     for answer in application.answers:
         answer.value = check.values.get(answer.question_key)
     _copy_headline_answers(application, check.values)
     _reopen_sections_with_errors(application, check)
     db.session.flush()
-    errors = {q.key: check.errors[q.key] for q in section.questions if q.key in check.errors}
+    errors = {q.key: check.errors[q.key] for q in section.questions if q.key in check.errors} | upload_errors
     record_event(
         "application.section_saved",
         actor=actor,
@@ -247,6 +252,24 @@ def save_section(
         data={"section": section_key, "version": row.version, "questions_with_errors": sorted(errors)},
     )
     return SaveResult(errors=errors, version=row.version)
+
+
+def _add_files(
+    actor: User, application: Application, section: Section, files: Mapping[str, Sequence[tuple[str, bytes]]]
+) -> dict[str, str]:
+    """Attach the uploaded files to their questions; returns the message of each question whose file was refused."""
+    errors: dict[str, str] = {}
+    for question in section.questions:
+        if question.type != QuestionType.FILE:
+            continue
+        for filename, data in files.get(question.key, ()):
+            try:
+                attachments.add_attachment(
+                    actor=actor, application=application, question=question, filename=filename, data=data
+                )
+            except DomainError as exc:
+                errors[question.key] = exc.message
+    return errors
 
 
 def _copy_headline_answers(application: Application, values: Mapping[str, Any]) -> None:

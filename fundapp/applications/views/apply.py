@@ -119,12 +119,6 @@ def _section_or_404(application: Application, section_key: str):  # type: ignore
     return section
 
 
-def _next_section_key(application: Application, section_key: str) -> str | None:
-    keys = [s.key for s in services.form_sections(application.round)]
-    position = keys.index(section_key)
-    return keys[position + 1] if position + 1 < len(keys) else None
-
-
 @bp.route("/applications/<int:application_id>/sections/<section_key>", methods=["GET", "POST"])
 @signed_in
 @commits
@@ -166,7 +160,12 @@ def section(application_id: int, section_key: str):
 
 
 def _save_posted_section(application: Application, form_section, raws: dict[str, Any], version: int):  # type: ignore[no-untyped-def]
-    """Save the typed answers (always), then any uploaded files; returns the errors to show at the questions."""
+    """Save the typed answers and uploaded files; returns the errors to show and the section's new version."""
+    files = {
+        q.key: [(upload.filename, upload.read()) for upload in request.files.getlist(q.key) if upload.filename]
+        for q in form_section.questions
+        if q.type == QuestionType.FILE
+    }
     result = services.save_section(
         actor=current_user,
         application=application,
@@ -174,38 +173,9 @@ def _save_posted_section(application: Application, form_section, raws: dict[str,
         raws={q.key: raws.get(q.key) for q in form_section.questions},
         version=version,
         now=utcnow(),
+        files=files,
     )
-    errors = dict(result.errors)
-    upload_errors = _save_uploads(application, form_section)
-    if upload_errors or any(q.type == QuestionType.FILE for q in form_section.questions):
-        # Files change what the form needs (a missing required file, match funding evidence): check again.
-        check = services.check_whole_form(application)
-        errors = {q.key: check.errors[q.key] for q in form_section.questions if q.key in check.errors}
-        errors.update(upload_errors)
-    return errors, result.version
-
-
-def _save_uploads(application: Application, form_section) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    from fundapp.applications import attachments
-
-    errors: dict[str, str] = {}
-    for question in form_section.questions:
-        if question.type != QuestionType.FILE:
-            continue
-        for upload in request.files.getlist(question.key):
-            if not upload or not upload.filename:
-                continue
-            try:
-                attachments.add_attachment(
-                    actor=current_user,
-                    application=application,
-                    question=question,
-                    filename=upload.filename,
-                    data=upload.read(),
-                )
-            except DomainError as exc:
-                errors[question.key] = exc.message
-    return errors
+    return result.errors, result.version
 
 
 def _saved_message(errors: dict[str, str]) -> str:
@@ -251,7 +221,6 @@ def _render_section(application, form_section, form, raws, errors, conflict, sav
         saved=saved,
         shown=shown,
         ctx=ctx,
-        next_section_key=_next_section_key(application, form_section.key),
         title=title,
     )
 

@@ -24,6 +24,7 @@ from tests.integration.applications.conftest import (
     raws_from_post,
     started_application,
 )
+from tests.sample_files import pdf_bytes, png_bytes
 from tests.sef_answers import sef_section_posts
 
 
@@ -364,3 +365,21 @@ def test_an_application_cannot_be_withdrawn_after_a_decision(db_session) -> None
     application.status = ApplicationStatus.APPROVED
     with pytest.raises(InvalidTransition):
         services.withdraw_application(actor=user, application=application, reason="Too late")
+
+
+def test_files_are_saved_with_the_section_and_a_refused_file_is_that_questions_error(sef_round, applicant) -> None:
+    user, organisation = applicant
+    application = started_application(sef_round, user, organisation)
+    row = next(s for s in application.sections if s.section_key == "need")
+    result = services.save_section(
+        actor=user,
+        application=application,
+        section_key="need",
+        raws={"need_description": "Rising hate crime", "need_evidence": "Survey"},
+        version=row.version,
+        now=utcnow(),
+        files={"need_evidence_files": [("survey.pdf", pdf_bytes()), ("photo.pdf", png_bytes())]},
+    )
+    assert [a.filename for a in application.attachments] == ["survey.pdf"]
+    assert "need_evidence_files" in result.errors
+    assert {a.question_key: a.raw for a in application.answers}["need_description"] == "Rising hate crime"
