@@ -13,7 +13,7 @@ from typing import Any
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts.models import Organisation, User
-from fundapp.applications import attachments, queries, services
+from fundapp.applications import attachments, progress, queries, services
 from fundapp.applications.models import Application
 from fundapp.core.clock import utcnow
 from fundapp.core.pdf import render_pdf
@@ -182,7 +182,7 @@ def _document(title: str, organisation: Organisation) -> bytes:
 
 
 def _files(application: Application, user: User) -> None:
-    by_key = {q.key: q for q in services.all_questions(application.round)}
+    by_key = {q.key: q for q in progress.all_questions(application.round)}
     uploads = {
         "safeguarding_policy_file": ("Safeguarding policy.pdf", "Safeguarding policy"),
         "need_evidence_files": ("Community safety survey 2025.pdf", "Community safety survey 2025 (summary)"),
@@ -190,7 +190,7 @@ def _files(application: Application, user: User) -> None:
     }
     for key, (filename, title) in uploads.items():
         question = by_key.get(key)
-        shown = services.check_whole_form(application).shown
+        shown = progress.check_whole_form(application).shown
         if question is None or key not in shown:
             continue
         attachments.add_attachment(
@@ -235,7 +235,7 @@ def _version(application: Application, section_key: str) -> int:
 def load_demo_applications(round_: Round) -> list[str]:
     """Create the demo applications to an open call that are missing; returns what was created."""
     created = []
-    if not services.is_open_for_applications(round_, utcnow()):
+    if not progress.is_open_for_applications(round_, utcnow()):
         return created
     for bid in BIDS:
         user = account_queries.find_user_by_email(bid.email)

@@ -2,8 +2,9 @@
 
 The copy is built from frozen dataclasses of plain strings, never ORM objects, so rendering cannot touch
 the database and the inputs can be stored beside the document (dataclasses.asdict) to show exactly what
-it was made from. Everything here is already formatted text: money, dates and sizes are formatted by
-whoever builds the copy, the template only lays them out (autoescaped: typed text is never markup).
+it was made from. Everything in the copy is already formatted text: build_application_copy (at the end)
+formats money, dates and sizes from the application, and the template only lays them out (autoescaped:
+typed text is never markup).
 """
 
 from __future__ import annotations
@@ -11,7 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask import current_app
+
+from fundapp.accounts.models import Organisation
+from fundapp.accounts.states import LEGAL_TYPE_LABELS
+from fundapp.applications import progress
+from fundapp.applications.answers import show_answer
+from fundapp.applications.models import Application
+from fundapp.core.clock import format_datetime
+from fundapp.core.money import format_pence
 from fundapp.core.pdf import render_document, render_pdf
+from fundapp.core.reference import borough_name
+from fundapp.core.uploads import format_file_size
+from fundapp.programmes.states import QuestionType
 
 TEMPLATE_VERSION = "application-copy/1"
 DOCUMENT_KIND = "application_copy"
@@ -105,3 +118,81 @@ def render_application_copy_html(copy: ApplicationCopy) -> str:
 def render_application_copy(copy: ApplicationCopy) -> bytes:
     """The copy as an accessible (PDF/UA-1) PDF."""
     return render_pdf(render_application_copy_html(copy), title=copy.title, lang="en-GB")
+
+
+# --- building the copy from a submitted application ---------------------------------------------------------
+
+
+def build_application_copy(application: Application) -> ApplicationCopy:
+    """The plain values of the PDF copy of a submitted application (never ORM objects in the template)."""
+    check = progress.check_whole_form(application)
+    ctx = progress.form_context(application)
+    organisation = application.organisation
+    files_by_question: dict[str, list[str]] = {}
+    for attachment in application.attachments:
+        files_by_question.setdefault(attachment.question_key, []).append(attachment.filename)
+    labels = {q.key: q.label for q in progress.all_questions(application.round)}
+    sections = []
+    for section in progress.form_sections(application.round):
+        rows = []
+        for question in section.questions:
+            if question.key not in check.shown:
+                continue
+            shown = show_answer(question, check.values.get(question.key), ctx)
+            table = None
+            if shown.table_rows:
+                table = BudgetTable(
+                    head=("Category", "Description", "Amount"), rows=shown.table_rows, total=shown.table_total
+                )
+            lines = shown.lines
+            if question.type == QuestionType.FILE:
+                lines = tuple(files_by_question.get(question.key, ()))
+            rows.append(
+                AnswerRow(
+                    label=question.label,
+                    text=None if (lines or table) else (shown.text or "Not answered"),
+                    lines=lines,
+                    table=table,
+                )
+            )
+        sections.append(SectionCopy(title=section.title, rows=tuple(rows)))
+    return ApplicationCopy(
+        reference=application.reference or "",
+        call_name=application.round.name,
+        call_code=application.round.code,
+        fund_name=application.round.fund.name,
+        organisation_name=organisation.name,
+        organisation_lines=organisation_lines(organisation),
+        submitted_at_text=format_datetime(application.submitted_at),
+        submitted_by=application.submitted_by.full_name if application.submitted_by else "",
+        sections=tuple(sections),
+        attachments=tuple(
+            AttachmentCopy(
+                name=a.filename, size_text=format_file_size(a.size_bytes), question_label=labels.get(a.question_key, "")
+            )
+            for a in application.attachments
+        ),
+        service_name=current_app.config["SERVICE_NAME"],
+        funder_name=current_app.config["FUNDER_NAME"],
+        support_email=current_app.config["SUPPORT_EMAIL"],
+    )
+
+
+def organisation_lines(organisation: Organisation) -> tuple[tuple[str, str], ...]:
+    """The organisation's profile as (label, value) rows, as the applicant confirmed it."""
+    address = ", ".join(
+        part
+        for part in (organisation.address_line_1, organisation.address_line_2, organisation.town, organisation.postcode)
+        if part
+    )
+    rows = [
+        ("Name", organisation.name),
+        ("Type of organisation", LEGAL_TYPE_LABELS.get(organisation.legal_type, organisation.legal_type.value)),
+        ("Charity number", organisation.charity_number or ""),
+        ("Company number", organisation.company_number or ""),
+        ("Address", address),
+        ("London borough", borough_name(organisation.borough_gss)),
+        ("Website", organisation.website or ""),
+        ("Annual income", format_pence(organisation.annual_income_pence)),
+    ]
+    return tuple((label, value) for label, value in rows if value)

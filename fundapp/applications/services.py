@@ -7,7 +7,6 @@ _move(), which checks the transition table in states.py.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -18,9 +17,8 @@ from flask import current_app
 
 from fundapp.accounts.models import Organisation, User
 from fundapp.accounts.permissions import is_member
-from fundapp.accounts.states import LEGAL_TYPE_LABELS
 from fundapp.applications import answers as answer_rules
-from fundapp.applications import attachments, documents, permissions, queries
+from fundapp.applications import attachments, documents, permissions, progress, queries
 from fundapp.applications.eligibility import EligibilityFacts, eligibility_reasons
 from fundapp.applications.models import Answer, Application, ApplicationSection
 from fundapp.applications.states import (
@@ -33,12 +31,10 @@ from fundapp.core.clock import format_datetime, utcnow
 from fundapp.core.documents import store_document
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
-from fundapp.core.money import format_pence
-from fundapp.core.reference import borough_name
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
-from fundapp.programmes.models import Question, Round, Section
-from fundapp.programmes.states import QuestionType, call_phase
+from fundapp.programmes.models import Round, Section
+from fundapp.programmes.states import QuestionType
 
 
 class EditConflict(DomainError):
@@ -70,53 +66,8 @@ class AlreadySubmitted(DomainError):
     """The application has already been submitted (a second click, or another member got there first)."""
 
 
-# --- the form of an application ------------------------------------------------------------------------
-
-
-def form_sections(round_: Round) -> list[Section]:
-    """The sections of a call's form, in order ([] when it has none)."""
-    return list(round_.question_set.sections) if round_.question_set is not None else []
-
-
-def all_questions(round_: Round) -> list[Question]:
-    """Every question of a call's form, in order."""
-    return [question for section in form_sections(round_) for question in section.questions]
-
-
-def find_form_section(round_: Round, section_key: str) -> Section | None:
-    """The section of the call's form with this key, or None."""
-    return next((s for s in form_sections(round_) if s.key == section_key), None)
-
-
-def form_context(application: Application) -> answer_rules.FormContext:
-    """The call's tiers, themes and project window, and how many files each question has."""
-    counts = Counter(attachment.question_key for attachment in application.attachments)
-    return answer_rules.context_for(application.round, counts)
-
-
-def check_whole_form(application: Application) -> answer_rules.SectionCheck:
-    """Check every saved answer of the application against the call's current form."""
-    raws = {answer.question_key: answer.raw for answer in application.answers}
-    return answer_rules.check_answers(all_questions(application.round), raws, form_context(application))
-
-
-def section_errors(application: Application, check: answer_rules.SectionCheck) -> dict[str, dict[str, str]]:
-    """Errors of a whole-form check grouped by section key (sections without errors are left out)."""
-    grouped: dict[str, dict[str, str]] = {}
-    for section in form_sections(application.round):
-        found = {q.key: check.errors[q.key] for q in section.questions if q.key in check.errors}
-        if found:
-            grouped[section.key] = found
-    return grouped
-
-
-def is_open_for_applications(round_: Round, now: datetime) -> bool:
-    """The call is open and `now` (server clock) is inside its dates."""
-    return call_phase(round_, now) == "open"
-
-
 def _require_open(round_: Round, now: datetime) -> None:
-    if not is_open_for_applications(round_, now):
+    if not progress.is_open_for_applications(round_, now):
         if now >= round_.closes_at:
             raise CallClosed(f"This call closed at {format_datetime(round_.closes_at)}.")
         raise CallClosed("This call is not open for applications.")
@@ -156,7 +107,7 @@ def start_application(*, actor: User, round_: Round, organisation: Organisation,
         organisation=organisation,
         status=ApplicationStatus.DRAFT,
         created_by_id=actor.id,
-        sections=[ApplicationSection(section_key=s.key, version=0) for s in form_sections(round_)],
+        sections=[ApplicationSection(section_key=s.key, version=0) for s in progress.form_sections(round_)],
     )
     db.session.add(application)
     db.session.flush()
@@ -219,7 +170,7 @@ def save_section(
     """
     _require_editable(actor, application)
     _require_open(application.round, now)
-    section = find_form_section(application.round, section_key)
+    section = progress.find_form_section(application.round, section_key)
     if section is None:
         raise DomainError("This section is not part of the application form.")
     row = _section_row(application, section_key)
@@ -238,7 +189,7 @@ def save_section(
         answer.updated_by_id = actor.id
     db.session.flush()
     upload_errors = _add_files(actor, application, section, files or {})
-    check = check_whole_form(application)  # after the files: they change what the form needs
+    check = progress.check_whole_form(application)  # after the files: they change what the form needs
     for answer in application.answers:
         answer.value = check.values.get(answer.question_key)
     _copy_headline_answers(application, check.values)
@@ -281,7 +232,7 @@ def _copy_headline_answers(application: Application, values: Mapping[str, Any]) 
 
 def _reopen_sections_with_errors(application: Application, check: answer_rules.SectionCheck) -> None:
     """A completed section whose answers no longer hold (e.g. the budget no longer matches a changed amount)."""
-    broken = section_errors(application, check)
+    broken = progress.section_errors(application, check)
     for row in application.sections:
         if row.status == SectionStatus.COMPLETED and row.section_key in broken:
             row.status = SectionStatus.IN_PROGRESS
@@ -293,12 +244,12 @@ def complete_section(*, actor: User, application: Application, section_key: str,
     Raises IncompleteApplication (problems for this section) when marked complete with answers missing or wrong.
     """
     _require_editable(actor, application)
-    section = find_form_section(application.round, section_key)
+    section = progress.find_form_section(application.round, section_key)
     if section is None:
         raise DomainError("This section is not part of the application form.")
     row = _section_row(application, section_key)
     if completed:
-        errors = section_errors(application, check_whole_form(application)).get(section_key)
+        errors = progress.section_errors(application, progress.check_whole_form(application)).get(section_key)
         if errors:
             raise IncompleteApplication({section_key: f"{len(errors)} answer(s) in this section need attention"})
     target = SectionStatus.COMPLETED if completed else SectionStatus.IN_PROGRESS
@@ -332,24 +283,6 @@ def _move(
         subject=application,
         data={"from": previous.value, "to": target.value, **(data or {})},
     )
-
-
-def submission_problems(application: Application) -> dict[str, str]:
-    """What stops the application being submitted, by section key (empty when it can be submitted)."""
-    problems: dict[str, str] = {}
-    errors = section_errors(application, check_whole_form(application))
-    statuses = {row.section_key: row.status for row in application.sections}
-    for section in form_sections(application.round):
-        if statuses.get(section.key, SectionStatus.NOT_STARTED) == SectionStatus.NOT_STARTED:
-            problems[section.key] = "Not started"
-        elif section.key in errors:
-            count = len(errors[section.key])
-            problems[section.key] = (
-                f"{count} answer{'s' if count != 1 else ''} need{'' if count != 1 else 's'} attention"
-            )
-        elif statuses.get(section.key) != SectionStatus.COMPLETED:
-            problems[section.key] = "Not marked as completed"
-    return problems
 
 
 def _claim_submission(application: Application) -> None:
@@ -389,7 +322,7 @@ def submit_application(*, actor: User, application: Application, now: datetime) 
     if application.status != ApplicationStatus.DRAFT:
         raise AlreadySubmitted("This application has already been submitted.")
     _require_open(application.round, now)
-    problems = submission_problems(application)
+    problems = progress.submission_problems(application)
     if problems:
         raise IncompleteApplication(problems)
     _claim_submission(application)  # the row is claimed; the object still says draft until _move below
@@ -412,89 +345,8 @@ def submit_application(*, actor: User, application: Application, now: datetime) 
 COPY_KIND = documents.DOCUMENT_KIND
 
 
-def build_application_copy(application: Application) -> documents.ApplicationCopy:
-    """The plain values of the PDF copy of a submitted application (never ORM objects in the template)."""
-    check = check_whole_form(application)
-    ctx = form_context(application)
-    organisation = application.organisation
-    files_by_question: dict[str, list[str]] = {}
-    for attachment in application.attachments:
-        files_by_question.setdefault(attachment.question_key, []).append(attachment.filename)
-    labels = {q.key: q.label for q in all_questions(application.round)}
-    sections = []
-    for section in form_sections(application.round):
-        rows = []
-        for question in section.questions:
-            if question.key not in check.shown:
-                continue
-            shown = answer_rules.show_answer(question, check.values.get(question.key), ctx)
-            table = None
-            if shown.table_rows:
-                table = documents.BudgetTable(
-                    head=("Category", "Description", "Amount"), rows=shown.table_rows, total=shown.table_total
-                )
-            lines = shown.lines
-            if question.type == QuestionType.FILE:
-                lines = tuple(files_by_question.get(question.key, ()))
-            rows.append(
-                documents.AnswerRow(
-                    label=question.label,
-                    text=None if (lines or table) else (shown.text or "Not answered"),
-                    lines=lines,
-                    table=table,
-                )
-            )
-        sections.append(documents.SectionCopy(title=section.title, rows=tuple(rows)))
-    return documents.ApplicationCopy(
-        reference=application.reference or "",
-        call_name=application.round.name,
-        call_code=application.round.code,
-        fund_name=application.round.fund.name,
-        organisation_name=organisation.name,
-        organisation_lines=organisation_lines(organisation),
-        submitted_at_text=format_datetime(application.submitted_at),
-        submitted_by=application.submitted_by.full_name if application.submitted_by else "",
-        sections=tuple(sections),
-        attachments=tuple(
-            documents.AttachmentCopy(
-                name=a.filename, size_text=_size_text(a.size_bytes), question_label=labels.get(a.question_key, "")
-            )
-            for a in application.attachments
-        ),
-        service_name=current_app.config["SERVICE_NAME"],
-        funder_name=current_app.config["FUNDER_NAME"],
-        support_email=current_app.config["SUPPORT_EMAIL"],
-    )
-
-
-def organisation_lines(organisation: Organisation) -> tuple[tuple[str, str], ...]:
-    """The organisation's profile as (label, value) rows, as the applicant confirmed it."""
-    address = ", ".join(
-        part
-        for part in (organisation.address_line_1, organisation.address_line_2, organisation.town, organisation.postcode)
-        if part
-    )
-    rows = [
-        ("Name", organisation.name),
-        ("Type of organisation", LEGAL_TYPE_LABELS.get(organisation.legal_type, organisation.legal_type.value)),
-        ("Charity number", organisation.charity_number or ""),
-        ("Company number", organisation.company_number or ""),
-        ("Address", address),
-        ("London borough", borough_name(organisation.borough_gss)),
-        ("Website", organisation.website or ""),
-        ("Annual income", format_pence(organisation.annual_income_pence)),
-    ]
-    return tuple((label, value) for label, value in rows if value)
-
-
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
 def _store_copy(application: Application, actor: User) -> None:
-    copy = build_application_copy(application)
+    copy = documents.build_application_copy(application)
     data = documents.render_application_copy(copy)
     store_document(
         kind=COPY_KIND,
@@ -545,7 +397,7 @@ def _application_url(application: Application) -> str:
 
 def _eligibility_facts(application: Application) -> EligibilityFacts:
     round_ = application.round
-    questions = {q.key: q for q in all_questions(round_)}
+    questions = {q.key: q for q in progress.all_questions(round_)}
     values = {answer.question_key: answer.value for answer in application.answers}
     match_question = next(
         (q for q in questions.values() if q.type == QuestionType.MONEY and q.config.get("match_funding_for_tier")),
@@ -560,7 +412,7 @@ def _eligibility_facts(application: Application) -> EligibilityFacts:
         None,
     )
     match_value = values.get(match_question.key) if match_question else None
-    ctx = form_context(application)
+    ctx = progress.form_context(application)
     return EligibilityFacts(
         legal_type=application.organisation.legal_type.value,
         eligible_legal_types=round_.eligible_legal_types,

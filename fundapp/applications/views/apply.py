@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts.forms import ConfirmForm
-from fundapp.applications import bp, permissions, queries, services
+from fundapp.applications import bp, documents, permissions, progress, queries, services
 from fundapp.applications.answers import read_raw, show_answer
 from fundapp.applications.forms import CompleteSectionForm, SectionForm, StartApplicationForm, WithdrawForm
 from fundapp.applications.models import Application
@@ -53,7 +53,7 @@ def start(code: str):
     round_ = programme_queries.get_public_round(code)
     organisations = account_queries.list_organisations_for_user(current_user.id)
     form = StartApplicationForm(organisations=organisations)
-    is_open = services.is_open_for_applications(round_, utcnow())
+    is_open = progress.is_open_for_applications(round_, utcnow())
     if is_open and organisations and form.validate_on_submit():
         organisation = next(o for o in organisations if o.id == int(form.organisation.data))
         try:
@@ -89,7 +89,7 @@ def _task_rows(application: Application) -> list[dict[str, Any]]:
     statuses = {row.section_key: row.status for row in application.sections}
     return [
         {"section": section, "status": statuses.get(section.key, SectionStatus.NOT_STARTED)}
-        for section in services.form_sections(application.round)
+        for section in progress.form_sections(application.round)
     ]
 
 
@@ -105,7 +105,7 @@ def task_list(application_id: int):
         application=application,
         rows=rows,
         completed=sum(1 for row in rows if row["status"] == SectionStatus.COMPLETED),
-        is_open=services.is_open_for_applications(application.round, utcnow()),
+        is_open=progress.is_open_for_applications(application.round, utcnow()),
         can_edit=permissions.can_edit_application(current_user, application),
         can_withdraw=permissions.can_withdraw_application(current_user, application),
         title=application.project_title or "Your application",
@@ -113,7 +113,7 @@ def task_list(application_id: int):
 
 
 def _section_or_404(application: Application, section_key: str):  # type: ignore[no-untyped-def]
-    section = services.find_form_section(application.round, section_key)
+    section = progress.find_form_section(application.round, section_key)
     if section is None:
         abort(404)
     return section
@@ -192,7 +192,7 @@ def _shown_errors_on_return(application: Application, form_section) -> dict[str,
     answered = {a.question_key for a in application.answers if a.raw not in (None, "", [], {})}
     if not any(q.key in answered for q in form_section.questions):
         return {}
-    check = services.check_whole_form(application)
+    check = progress.check_whole_form(application)
     return {
         q.key: check.errors[q.key]
         for q in form_section.questions
@@ -201,8 +201,8 @@ def _shown_errors_on_return(application: Application, form_section) -> dict[str,
 
 
 def _render_section(application, form_section, form, raws, errors, conflict, saved):  # type: ignore[no-untyped-def]
-    check = services.check_whole_form(application)
-    ctx = services.form_context(application)
+    check = progress.check_whole_form(application)
+    ctx = progress.form_context(application)
     shown = {q.key for q in form_section.questions if q.key in check.shown}
     first_anchor = {q.key: _anchor(q) for q in form_section.questions}
     error_list = [{"text": message, "href": f"#{first_anchor[key]}"} for key, message in errors.items()]
@@ -235,8 +235,8 @@ def _anchor(question) -> str:  # type: ignore[no-untyped-def]
 
 def summary_groups(application: Application, sections) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Check-answers rows for the given sections: each shown question with its answer or its problem."""
-    check = services.check_whole_form(application)
-    ctx = services.form_context(application)
+    check = progress.check_whole_form(application)
+    ctx = progress.form_context(application)
     files: dict[str, list[Any]] = {}
     for attachment in application.attachments:
         files.setdefault(attachment.question_key, []).append(attachment)
@@ -297,13 +297,13 @@ def check_section(application_id: int, section_key: str):
 @signed_in
 def check_answers(application_id: int):
     application = _load(application_id)
-    sections = services.form_sections(application.round)
+    sections = progress.form_sections(application.round)
     return render_template(
         "applications/check_answers.html",
         application=application,
         groups=summary_groups(application, sections),
-        problems=services.submission_problems(application) if application.reference is None else {},
-        is_open=services.is_open_for_applications(application.round, utcnow()),
+        problems=progress.submission_problems(application) if application.reference is None else {},
+        is_open=progress.is_open_for_applications(application.round, utcnow()),
         can_edit=permissions.can_edit_application(current_user, application),
         form=ConfirmForm(),
         title="Check your answers before submitting your application"
@@ -415,4 +415,4 @@ def section_label(status: str) -> str:
 
 
 bp.add_app_template_global(london_boroughs, "london_boroughs")
-bp.add_app_template_global(services.organisation_lines, "organisation_lines")
+bp.add_app_template_global(documents.organisation_lines, "organisation_lines")

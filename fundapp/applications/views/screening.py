@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from fundapp.accounts.permissions import is_staff
-from fundapp.applications import bp, permissions, queries, services
+from fundapp.applications import bp, permissions, progress, queries, services
 from fundapp.applications.forms import OverrideEligibilityForm
 from fundapp.applications.models import Application
 from fundapp.applications.views.apply import summary_groups
@@ -48,7 +48,7 @@ def staff_view(application_id: int):
     return render_template(
         "applications/staff/application.html",
         application=application,
-        groups=summary_groups(application, services.form_sections(application.round)),
+        groups=summary_groups(application, progress.form_sections(application.round)),
         can_screen=permissions.can_screen_applications(current_user, application),
         title=f"{application.reference or 'Draft'}: {application.project_title or application.organisation.name}",
     )

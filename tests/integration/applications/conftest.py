@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from fundapp.accounts.models import Organisation, User
-from fundapp.applications import services
+from fundapp.applications import progress, services
 from fundapp.applications.models import Application
 from fundapp.core.clock import utcnow
 from fundapp.programmes import services as programme_services
@@ -62,7 +62,7 @@ def raws_from_post(round_: Round, section_key: str, data: dict[str, Any]) -> dic
 
     from fundapp.applications.answers import read_raw
 
-    section = services.find_form_section(round_, section_key)
+    section = progress.find_form_section(round_, section_key)
     assert section is not None
     formdata = MultiDict()
     for key, value in data.items():

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fundapp.accounts.states import LegalType
-from fundapp.applications import services
+from fundapp.applications import progress, services
 from fundapp.applications.models import Answer, Application
 from fundapp.applications.states import ApplicationStatus, SectionStatus
 from fundapp.core.audit import AuditEvent
@@ -197,7 +197,7 @@ def test_changing_the_amount_reopens_the_completed_budget_that_no_longer_adds_up
     _save(application, user, "project_summary", {**data, "amount_requested": "£21,000"})
     budget = next(s for s in application.sections if s.section_key == "budget")
     assert budget.status == SectionStatus.IN_PROGRESS
-    assert "budget" in services.submission_problems(application)
+    assert "budget" in progress.submission_problems(application)
 
 
 # --- submitting ----------------------------------------------------------------------------------------
