@@ -22,6 +22,7 @@ from fundapp.applications.states import (
     SectionStatus,
 )
 from fundapp.core import storage
+from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.documents import find_latest_document
@@ -349,6 +350,14 @@ def copy_pdf(application_id: int):
     document = find_latest_document(kind=services.COPY_KIND, subject=application)
     if document is None:
         abort(404)
+    if not permissions.is_applicant_for(current_user, application):
+        # As for attachments: staff reading an organisation's application is recorded.
+        record_read_event(
+            "application_copy.downloaded",
+            actor=current_user,
+            subject=application,
+            data={"document_id": document.id, "version": document.version, "sha256": document.sha256},
+        )
     return storage.send_stored_file(document.storage_key, download_name=document.filename, mimetype="application/pdf")
 
 

@@ -60,3 +60,24 @@ def test_the_pdf_copy_names_who_submitted_it_when_submitted_through_the_page(cli
     document = db.session.scalar(sa.select(StoredDocument).where(StoredDocument.subject_id == application.id))
     assert document is not None
     assert document.inputs["submitted_by"] == user.full_name
+
+
+def test_staff_downloading_the_pdf_copy_is_audited_and_members_are_not(client, sef_round, applicant) -> None:
+    from fundapp.accounts.states import StaffRole
+    from fundapp.core.audit import AuditEvent
+    from tests.factories import staff_user
+
+    user, organisation = applicant
+    application = complete_application(started_application(sef_round, user, organisation), user)
+    services.submit_application(actor=user, application=application, now=utcnow())
+    sign_in(client, user)
+    with client.get(f"/applications/{application.id}/copy.pdf") as own:
+        assert own.status_code == 200
+    manager = staff_user(StaffRole.FUND_MANAGER, fund_id=sef_round.fund_id)
+    staff_client = type(client)(client.application, client.response_wrapper, use_cookies=True)
+    sign_in(staff_client, manager)
+    with staff_client.get(f"/applications/{application.id}/copy.pdf") as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].startswith("attachment")
+    events = list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "application_copy.downloaded")))
+    assert [event.actor_id for event in events] == [manager.id]
