@@ -185,16 +185,64 @@ _MISSING = {
 }
 
 
+_VERBS = {
+    **dict.fromkeys(
+        (
+            QuestionType.SHORT_TEXT,
+            QuestionType.LONG_TEXT,
+            QuestionType.NUMBER,
+            QuestionType.MONEY,
+            QuestionType.DATE,
+            QuestionType.EMAIL,
+            QuestionType.PHONE,
+            QuestionType.URL,
+        ),
+        "Enter",
+    ),
+    **dict.fromkeys(
+        (
+            QuestionType.YES_NO,
+            QuestionType.SINGLE_CHOICE,
+            QuestionType.MULTIPLE_CHOICE,
+            QuestionType.THEMES,
+            QuestionType.BOROUGHS,
+        ),
+        "Select",
+    ),
+    QuestionType.FILE: "Upload",
+}
+
+
+def error_name(question: QuestionLike) -> str:
+    """What the answer is, for messages ('the date your project will start'), or '' when the form says nothing."""
+    return str(getattr(question, "error_name", "") or "")
+
+
+def missing_message(question: QuestionLike) -> str:
+    """The message for a required question left empty: 'Enter the date your project will start', or generic."""
+    qtype = QuestionType(question.type)
+    name = error_name(question)
+    if name and qtype in _VERBS:
+        return f"{_VERBS[qtype]} {name}"
+    return _MISSING[qtype]
+
+
+def _subject(question: QuestionLike, default: str) -> str:
+    """The start of a sentence about the answer: 'The date your project will start', or the default."""
+    name = error_name(question)
+    return name[:1].upper() + name[1:] if name else default
+
+
 def check_answer(question: QuestionLike, raw: Any, ctx: FormContext) -> Checked:
     """Check one answer on its own. An empty optional answer is fine (value None, no error)."""
     qtype = QuestionType(question.type)
     if qtype == QuestionType.FILE:
         count = ctx.attachment_counts.get(question.key, 0)
         if count == 0:
-            return Checked(None, _MISSING[qtype] if question.required else None)
+            return Checked(None, missing_message(question) if question.required else None)
         return Checked(count)
     if is_empty(raw):
-        return Checked(None, _MISSING[qtype] if question.required else None)
+        return Checked(None, missing_message(question) if question.required else None)
     try:
         return Checked(_CHECKERS[qtype](question, raw, ctx))
     except AnswerError as exc:
@@ -233,9 +281,9 @@ def _number(question: QuestionLike, raw: Any, _ctx: FormContext) -> int:
         raise AnswerError("Enter a whole number, like 25") from exc
     low, high = question.config.get("min"), question.config.get("max")
     if low is not None and number < low:
-        raise AnswerError(f"The number must be {low:,} or more")
+        raise AnswerError(f"{_subject(question, 'The number')} must be {low:,} or more")
     if high is not None and number > high:
-        raise AnswerError(f"The number must be {high:,} or fewer")
+        raise AnswerError(f"{_subject(question, 'The number')} must be {high:,} or fewer")
     return number
 
 
@@ -247,11 +295,15 @@ def _money(question: QuestionLike, raw: Any, ctx: FormContext) -> int:
     low, high = question.config.get("min_pence"), question.config.get("max_pence")
     high = MAX_PENCE if high is None else min(high, MAX_PENCE)
     if low is not None and pence < low:
-        raise AnswerError(f"The amount must be {format_pence(low)} or more" if low else "Enter an amount")
+        raise AnswerError(
+            f"{_subject(question, 'The amount')} must be {format_pence(low)} or more" if low else "Enter an amount"
+        )
     if high is not None and pence > high:
-        raise AnswerError(f"The amount must be {format_pence(high)} or less")
+        raise AnswerError(f"{_subject(question, 'The amount')} must be {format_pence(high)} or less")
     if question.config.get("within_tier") and ctx.tiers and ctx.tier_for(pence) is None:
-        raise AnswerError("The amount must be within one of the grant sizes: " + tier_ranges(ctx.tiers))
+        raise AnswerError(
+            f"{_subject(question, 'The amount')} must be within one of the grant sizes: " + tier_ranges(ctx.tiers)
+        )
     return pence
 
 
@@ -261,16 +313,23 @@ def tier_ranges(tiers: Sequence[TierRule]) -> str:
     return ", or ".join([", ".join(ranges[:-1]), ranges[-1]]) if len(ranges) > 1 else "".join(ranges)
 
 
-def _date(_question: QuestionLike, raw: Any, ctx: FormContext) -> str:
+def _date(question: QuestionLike, raw: Any, ctx: FormContext) -> str:
     parts = raw if isinstance(raw, dict) else {}
     try:
         day = parse_date_parts(*(str(parts.get(p, "")) for p in _DATE_PARTS))
     except DateParseError as exc:
-        raise AnswerError(str(exc)) from exc
+        message = str(exc)
+        if message.startswith("Date ") and error_name(question):  # GOV.UK: "The date … must include a year"
+            message = _subject(question, "Date") + message[4:]
+        raise AnswerError(message) from exc
     if ctx.project_earliest_start and day < ctx.project_earliest_start:
-        raise AnswerError(f"The date must be on or after {format_date(ctx.project_earliest_start)}")
+        raise AnswerError(
+            f"{_subject(question, 'The date')} must be on or after {format_date(ctx.project_earliest_start)}"
+        )
     if ctx.project_latest_end and day > ctx.project_latest_end:
-        raise AnswerError(f"The date must be on or before {format_date(ctx.project_latest_end)}")
+        raise AnswerError(
+            f"{_subject(question, 'The date')} must be on or before {format_date(ctx.project_latest_end)}"
+        )
     return day.isoformat()
 
 
@@ -419,16 +478,31 @@ def requested_amount(values: Mapping[str, Any]) -> int | None:
     return amount if isinstance(amount, int) else None
 
 
+def _reference(others: Mapping[str, QuestionLike], key: str, lead: str = "the answer to") -> str:
+    """How a message names another question: its error name, or 'the answer to “<its label>”'."""
+    other = others.get(key)
+    if other is not None and error_name(other):
+        return error_name(other)
+    return f"{lead} “{other.label if other is not None else key}”"
+
+
 def _cross_question_error(
-    question: QuestionLike, value: Any, values: Mapping[str, Any], labels: Mapping[str, str], ctx: FormContext
+    question: QuestionLike,
+    value: Any,
+    values: Mapping[str, Any],
+    others: Mapping[str, QuestionLike],
+    ctx: FormContext,
 ) -> str | None:
     config = question.config
     after = config.get("after_question")
     if after and isinstance(values.get(after), str) and value <= values[after]:
-        return f"The date must be after the answer to “{labels.get(after, after)}”"
+        return f"{_subject(question, 'The date')} must be after {_reference(others, after)}"
     at_most = config.get("at_most_question")
     if at_most and isinstance(values.get(at_most), int) and value > values[at_most]:
-        return f"The number cannot be more than your answer to “{labels.get(at_most, at_most)}” ({values[at_most]:,})"
+        return (
+            f"{_subject(question, 'The number')} cannot be more than {_reference(others, at_most, 'your answer to')} "
+            f"({values[at_most]:,})"
+        )
     must_equal = config.get("total_must_equal")
     if must_equal and isinstance(values.get(must_equal), int) and budget_total(value) != values[must_equal]:
         return (
@@ -470,7 +544,7 @@ def check_answers(
     rules). Hidden questions are neither required nor checked, and have no value.
     """
     values: dict[str, Any] = dict(other_values or {})
-    labels = {q.key: q.label for q in questions}
+    by_key = {q.key: q for q in questions}
     own: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for question in questions:  # first each answer on its own, so show_if can see earlier answers
@@ -492,7 +566,7 @@ def check_answers(
         if checked.error:
             errors[question.key] = checked.error
         elif checked.value is not None:
-            problem = _cross_question_error(question, checked.value, values, labels, ctx)
+            problem = _cross_question_error(question, checked.value, values, by_key, ctx)
             if problem:
                 errors[question.key] = problem
                 values[question.key] = None

@@ -203,6 +203,8 @@ class Question(Base):
     type: Mapped[QuestionType] = mapped_column(enum_column(QuestionType, "question_type"))
     label: Mapped[str] = mapped_column(sa.Text)
     hint: Mapped[str] = mapped_column(sa.Text, default="")
+    # What the answer is, for specific error messages ("Enter the date your project will start"); may be "".
+    error_name: Mapped[str] = mapped_column(sa.String(150), default="")
     required: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     config: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

@@ -175,6 +175,7 @@ def to_data(question_set: QuestionSet, *, version: str = "1") -> dict[str, Any]:
                         "type": question.type.value,
                         "label": question.label,
                         "hint": question.hint,
+                        **({"error_name": question.error_name} if question.error_name else {}),
                         "required": question.required,
                         "config": copy.deepcopy(question.config),
                     }

@@ -374,6 +374,7 @@ def _build_question_set(data: dict[str, Any], *, source: str) -> QuestionSet:
                         type=QuestionType(question["type"]),
                         label=question["label"],
                         hint=question.get("hint", ""),
+                        error_name=question.get("error_name", ""),
                         required=question["required"],
                         position=question_position,
                         config=copy.deepcopy(question["config"]),

@@ -249,9 +249,9 @@ def test_continuing_with_mistakes_shows_them_at_the_fields_with_what_was_typed_a
     assert page_title(response).startswith("Error: About your project")
     summary = error_summary(response)
     assert "Enter an amount in pounds, like £12,500 or 12500.50" in summary
-    assert "Date must include a year" in summary
+    assert "The date your project will start must include a year" in summary
     assert field_error(response, "amount_requested") == "Enter an amount in pounds, like £12,500 or 12500.50"
-    assert field_error(response, "start_date") == "Date must include a year"
+    assert field_error(response, "start_date") == "The date your project will start must include a year"
     body = response.get_data(as_text=True)
     assert 'value="twelve grand"' in body
     assert 'value="Bridges &lt;not&gt; walls"' in body  # kept exactly, and escaped

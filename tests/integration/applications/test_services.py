@@ -114,7 +114,7 @@ def test_invalid_answers_are_saved_as_typed_with_their_errors(sef_round, applica
         },
     )
     assert result.errors["amount_requested"] == "Enter an amount in pounds, like £12,500 or 12500.50"
-    assert result.errors["start_date"] == "Date must include a year"
+    assert result.errors["start_date"] == "The date your project will start must include a year"
     answers = {a.question_key: a for a in db_session.scalars(sa.select(Answer))}
     assert answers["amount_requested"].raw == "twelve grand"
     assert answers["amount_requested"].value is None

@@ -266,10 +266,14 @@ def test_copy_question_set_gives_the_new_round_an_independent_copy() -> None:
     assert copied.id != old.question_set.id
     assert copied.source == "Copied from SEF-5"
 
-    def outline(question_set: QuestionSet) -> list[tuple[str, list[tuple[str, str, bool, dict[str, Any]]]]]:
-        return [(s.key, [(q.key, q.type, q.required, q.config) for q in s.questions]) for s in question_set.sections]
+    def outline(question_set: QuestionSet) -> list[tuple[str, list[tuple[str, str, bool, dict[str, Any], str]]]]:
+        return [
+            (s.key, [(q.key, q.type, q.required, q.config, q.error_name) for q in s.questions])
+            for s in question_set.sections
+        ]
 
     assert outline(copied) == outline(old.question_set)
+    assert copied.sections[1].questions[0].error_name == "the name of your project"
     copied.sections[1].questions[0].config["max_length"] = 60
     db.session.flush()
     db.session.expire_all()
