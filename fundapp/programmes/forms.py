@@ -445,3 +445,32 @@ def previous_call(rounds: Iterable[Round], current: Round) -> Round | None:
     earlier = [r for r in same_fund if r.opens_at < current.opens_at]
     candidates = earlier or same_fund
     return max(candidates, key=lambda r: (r.opens_at, r.id), default=None)
+
+
+class FundForm(Form):
+    """A new fund: the money calls give out (e.g. the Shared Endeavour Fund, code SEF)."""
+
+    code = StringField(
+        "Fund code",
+        description="Up to 20 capital letters, digits and hyphens, like SEF. Call codes and references start with it.",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter a code for the fund"),
+            Length(max=20, message="The code must be 20 characters or fewer"),
+        ],
+    )
+    name = StringField(
+        "Fund name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the fund's name"),
+            Length(max=200, message="The name must be 200 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        description="What the fund is for, in a sentence or two. Applicants see it.",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000, message="The description must be 2,000 characters or fewer")],
+    )
+    submit = SubmitField("Create fund", widget=GovSubmitInput())

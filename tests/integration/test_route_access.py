@@ -53,6 +53,7 @@ ROUTE_ACCESS: dict[str, str] = {
     "programmes.round_default_form": "signed_in",
     "programmes.round_copy_setup": "signed_in",
     "programmes.admin_users": "requires:is_admin",
+    "programmes.admin_fund_new": "requires:is_admin",
     "programmes.admin_user": "requires:is_admin",
     "programmes.admin_remove_role": "requires:is_admin",
     # applications: applying (members of the organisation; others get 404 from the object checks)

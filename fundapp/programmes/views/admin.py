@@ -18,8 +18,8 @@ from fundapp.core.auth import requires
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
-from fundapp.programmes import bp, queries
-from fundapp.programmes.forms import StaffRoleForm, scope_choices
+from fundapp.programmes import bp, queries, services
+from fundapp.programmes.forms import FundForm, StaffRoleForm, scope_choices
 
 
 @bp.get("/admin/users")
@@ -82,3 +82,28 @@ def admin_remove_role(user_id: int, assignment_id: int):
         else:
             flash(f"The {label.lower()} role has been removed from {user.full_name}.", "success")
     return redirect(url_for("programmes.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/funds/new", methods=["GET", "POST"])
+@requires(is_admin)
+@commits
+@keeps_input_on_csrf_error
+def admin_fund_new():
+    form = FundForm()
+    if form.validate_on_submit():
+        try:
+            fund = services.create_fund(
+                actor=current_user, code=form.code.data, name=form.name.data, description=form.description.data or ""
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash(
+                f"{fund.name} ({fund.code}) has been created. Give someone the fund manager role for it, "
+                "then they can create its calls.",
+                "success",
+            )
+            return redirect(url_for("programmes.admin_users"))
+    return render_template(
+        "programmes/admin_fund_new.html", form=form, funds=queries.list_funds(), title="Create a fund"
+    )

@@ -233,3 +233,53 @@ def test_names_people_typed_are_shown_as_text_not_markup(client: FlaskClient, ad
     page = client.get("/admin/users").get_data(as_text=True)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert" in page
+
+
+# --- funds ------------------------------------------------------------------------------------------------
+
+
+def test_an_admin_creates_a_fund_and_it_is_audited(client: FlaskClient, admin: User) -> None:
+    response = post_form(
+        client, "/admin/funds/new", {"code": "yvf", "name": "Young Voices Fund", "description": "For youth groups"}
+    )
+    assert response.status_code == 302
+    fund = db.session.scalar(sa.select(Fund).where(Fund.code == "YVF"))
+    assert fund is not None and (fund.name, fund.description) == ("Young Voices Fund", "For youth groups")
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "fund.created"))
+    assert event is not None and event.actor_id == admin.id
+    assert "Young Voices Fund (YVF) has been created" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"code": "", "name": "A fund"}, "Enter a code for the fund"),
+        (
+            {"code": "SEF 7!", "name": "A fund"},
+            "Enter a code of up to 20 capital letters, digits and hyphens, like SEF or SEF-6",
+        ),
+        ({"code": "NEW", "name": ""}, "Enter the fund's name"),
+        ({"code": "NEW", "name": "x" * 201}, "The name must be 200 characters or fewer"),
+    ],
+)
+def test_a_fund_with_bad_details_is_refused_at_the_field_keeping_what_was_typed(
+    client: FlaskClient, admin: User, data: dict[str, str], message: str
+) -> None:
+    response = post_form(client, "/admin/funds/new", data)
+    assert response.status_code == 200
+    assert error_summary(response) == [message]
+    page = response.get_data(as_text=True)
+    for typed in (value for value in data.values() if value):
+        assert f'value="{typed}"' in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Fund)) == 0
+
+
+def test_a_taken_fund_code_is_refused(client: FlaskClient, admin: User, fund: Fund) -> None:
+    response = post_form(client, "/admin/funds/new", {"code": fund.code, "name": "Another"})
+    assert error_summary(response) == [f"There is already a fund with the code {fund.code}"]
+
+
+def test_only_admins_create_funds(client: FlaskClient, db_session: object) -> None:
+    assert client.get("/admin/funds/new").status_code == 302  # to sign in
+    sign_in(client, staff_user(StaffRole.FUND_MANAGER))
+    assert client.get("/admin/funds/new").status_code == 403
