@@ -103,6 +103,19 @@ def _call_name_field() -> StringField:
     )
 
 
+def _description_field(hint: str, *, max_chars: int) -> TextAreaField:
+    """An optional description of up to max_chars characters."""
+    return TextAreaField(
+        "Description (optional)",
+        description=hint,
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=max_chars, message=f"The description must be {max_chars:,} characters or fewer"),
+        ],
+    )
+
+
 class CallDetailsForm(Form):
     """What both creating and editing a call ask for. Dates and times are typed in London time."""
 
@@ -179,11 +192,8 @@ class CreateCallForm(CallDetailsForm):
 
 
 class EditCallForm(CallDetailsForm):
-    description = TextAreaField(
-        "Description (optional)",
-        description="What the call is for, who it is for and anything applicants must know",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=20000, message="The description must be 20,000 characters or fewer")],
+    description = _description_field(
+        "What the call is for, who it is for and anything applicants must know", max_chars=20000
     )
     project_earliest_start = DateInputField(
         "Projects can start from (optional)",
@@ -264,12 +274,7 @@ class ThemeForm(_NamedItemForm):
             Length(max=150, message="The theme must be 150 characters or fewer"),
         ],
     )
-    description = TextAreaField(
-        "Description (optional)",
-        description="What projects under this theme do",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=2000, message="The description must be 2,000 characters or fewer")],
-    )
+    description = _description_field("What projects under this theme do", max_chars=2000)
     submit = SubmitField("Add theme", widget=GovSubmitInput())
 
 
@@ -467,10 +472,5 @@ class FundForm(Form):
             Length(max=200, message="The name must be 200 characters or fewer"),
         ],
     )
-    description = TextAreaField(
-        "Description (optional)",
-        description="What the fund is for, in a sentence or two. Applicants see it.",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=2000, message="The description must be 2,000 characters or fewer")],
-    )
+    description = _description_field("What the fund is for, in a sentence or two. Applicants see it.", max_chars=2000)
     submit = SubmitField("Create fund", widget=GovSubmitInput())
