@@ -77,6 +77,7 @@ def register_models() -> None:
     """Import every domain's models so SQLAlchemy and Alembic see the whole schema."""
     import fundapp.accounts.models  # noqa: F401
     import fundapp.applications.models  # noqa: F401
+    import fundapp.assessment.models  # noqa: F401
     import fundapp.core.audit  # noqa: F401
     import fundapp.core.documents  # noqa: F401
     import fundapp.core.mail.models  # noqa: F401
@@ -88,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.accounts import views as _accounts_views  # noqa: F401
     from fundapp.applications import bp as applications_bp
     from fundapp.applications import views as _applications_views  # noqa: F401
+    from fundapp.assessment import bp as assessment_bp
+    from fundapp.assessment import views as _assessment_views  # noqa: F401
     from fundapp.core.views import bp as core_bp
     from fundapp.programmes import bp as programmes_bp
     from fundapp.programmes import views as _programmes_views  # noqa: F401
@@ -97,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(assessment_bp)
     app.register_blueprint(reporting_bp)
 
 

@@ -4,6 +4,7 @@ It builds the app once, binds it so every job runs in its context, and switches 
 immediate mode whatever HUEY_IMMEDIATE says (a worker exists to consume the queue).
 """
 
+import fundapp.assessment.jobs  # noqa: F401  (registers the periodic reminder)
 from fundapp import create_app
 from fundapp.core import jobs
 from fundapp.extensions import huey

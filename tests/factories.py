@@ -327,3 +327,88 @@ class AttachmentFactory(BaseFactory):
     content_type = "application/pdf"
     size_bytes = factory.LazyAttribute(_stored_size)
     sha256 = factory.LazyAttribute(_stored_sha256)
+
+
+# --- assessment -----------------------------------------------------------------------------------------
+
+from fundapp.assessment.models import Assessment, Connection, CriterionScore, Moderation  # noqa: E402
+from fundapp.assessment.states import (  # noqa: E402
+    AssessmentStatus,
+    ConnectionKind,
+    ModerationStatus,
+    Recommendation,
+)
+
+
+class AssessmentFactory(BaseFactory):
+    """An assessor's assignment (assigned by default). Use `scored` to give it scores on every criterion."""
+
+    class Meta:
+        model = Assessment
+
+    application = factory.SubFactory(ApplicationFactory, eligible=True, status=ApplicationStatus.IN_ASSESSMENT)
+    round_id = factory.LazyAttribute(lambda o: o.application.round_id)
+    assessor = factory.LazyAttribute(
+        lambda o: staff_user(StaffRole.ASSESSOR, round_id=o.application.round_id)  # a pool member of the call
+    )
+    status = AssessmentStatus.ASSIGNED
+
+    class Params:
+        in_progress = factory.Trait(
+            status=AssessmentStatus.IN_PROGRESS,
+            no_conflict_confirmed_at=factory.LazyFunction(utcnow),
+            started_at=factory.LazyFunction(utcnow),
+        )
+        submitted = factory.Trait(
+            status=AssessmentStatus.SUBMITTED,
+            no_conflict_confirmed_at=factory.LazyFunction(utcnow),
+            started_at=factory.LazyFunction(utcnow),
+            submitted_at=factory.LazyFunction(utcnow),
+            recommendation=Recommendation.FUND,
+        )
+        conflicted = factory.Trait(
+            status=AssessmentStatus.CONFLICTED,
+            conflict_kind=ConnectionKind.TRUSTEE,
+            conflict_reason="I am a trustee of this charity",
+            conflict_declared_at=factory.LazyFunction(utcnow),
+        )
+
+
+def score_assessment(assessment: Assessment, scores: dict[int, int | None] | list[int | None]) -> Assessment:
+    """Give an assessment a score (None: not applicable) and a justification on each criterion of its call.
+
+    `scores` is a list in criterion order or a mapping of criterion id to score.
+    """
+    criteria = assessment.round.criteria if assessment.round else []
+    by_id = scores if isinstance(scores, dict) else {c.id: s for c, s in zip(criteria, scores, strict=True)}
+    for criterion_id, score in by_id.items():
+        assessment.scores.append(
+            CriterionScore(
+                criterion_id=criterion_id,
+                score=score,
+                not_applicable=score is None,
+                justification=f"Scored {score if score is not None else 'not applicable'} because of the evidence.",
+            )
+        )
+    _session().flush()
+    return assessment
+
+
+class ConnectionFactory(BaseFactory):
+    class Meta:
+        model = Connection
+
+    assessor = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = ConnectionKind.VOLUNTEER
+    details = "I volunteer at their Saturday youth club."
+
+
+class ModerationFactory(BaseFactory):
+    class Meta:
+        model = Moderation
+
+    application = factory.SubFactory(ApplicationFactory, eligible=True, status=ApplicationStatus.ASSESSED)
+    round_id = factory.LazyAttribute(lambda o: o.application.round_id)
+    status = ModerationStatus.PENDING
+    flags = factory.LazyFunction(list)

@@ -487,6 +487,34 @@ def _tell_eligibility_outcome(application: Application) -> None:
         )
 
 
+# --- assessment (the assessment domain drives these; the status table here decides) ----------------------
+
+
+def begin_assessment(*, actor: User | None, application: Application) -> None:
+    """An eligible application gets its first assessor. Does nothing if assessment has already begun.
+
+    Raises InvalidTransition from any other status (a withdrawn or ineligible bid is not assessed).
+    """
+    if application.status == ApplicationStatus.IN_ASSESSMENT:
+        return
+    _move(application, ApplicationStatus.IN_ASSESSMENT, actor=actor, action="application.assessment_begun")
+
+
+def record_assessed(*, actor: User | None, application: Application) -> None:
+    """Every assessor the call needs has submitted a scorecard. Raises InvalidTransition unless in assessment."""
+    _move(application, ApplicationStatus.ASSESSED, actor=actor, action="application.assessed")
+
+
+def record_assessment_reopened(*, actor: User | None, application: Application) -> None:
+    """A scorecard was reopened, so the application is back in assessment. Raises InvalidTransition unless assessed."""
+    _move(application, ApplicationStatus.IN_ASSESSMENT, actor=actor, action="application.assessment_reopened")
+
+
+def record_moderated(*, actor: User, application: Application, score: str) -> None:
+    """Moderation fixed the application's final score. Raises InvalidTransition unless assessed."""
+    _move(application, ApplicationStatus.MODERATED, actor=actor, action="application.moderated", data={"score": score})
+
+
 # --- withdrawing ---------------------------------------------------------------------------------------
 
 

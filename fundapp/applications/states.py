@@ -43,7 +43,10 @@ APPLICATION_TRANSITIONS: dict[enum.Enum, frozenset[enum.Enum]] = {
     ),
     ApplicationStatus.INELIGIBLE: frozenset({ApplicationStatus.ELIGIBLE, ApplicationStatus.WITHDRAWN}),
     ApplicationStatus.IN_ASSESSMENT: frozenset({ApplicationStatus.ASSESSED, ApplicationStatus.WITHDRAWN}),
-    ApplicationStatus.ASSESSED: frozenset({ApplicationStatus.MODERATED, ApplicationStatus.WITHDRAWN}),
+    # Back to "in assessment" when an assessor reopens their scorecard before moderation starts.
+    ApplicationStatus.ASSESSED: frozenset(
+        {ApplicationStatus.MODERATED, ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.WITHDRAWN}
+    ),
     ApplicationStatus.MODERATED: frozenset(
         {
             ApplicationStatus.APPROVED,

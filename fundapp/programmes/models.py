@@ -39,6 +39,10 @@ class Round(TimestampMixin, Base):
         ),
         sa.CheckConstraint("max_applications_per_organisation >= 1", name="max_applications_positive"),
         sa.CheckConstraint("last_application_number >= 0", name="application_number_not_negative"),
+        sa.CheckConstraint("assessors_per_application BETWEEN 1 AND 10", name="assessors_per_application_range"),
+        sa.CheckConstraint("spread_points >= 1", name="spread_points_positive"),
+        sa.CheckConstraint("spread_percent BETWEEN 1 AND 100", name="spread_percent_range"),
+        sa.CheckConstraint("min_fundable_percent BETWEEN 0 AND 100", name="min_fundable_percent_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +66,21 @@ class Round(TimestampMixin, Base):
     max_applications_per_organisation: Mapped[int] = mapped_column(default=1)
     # The last application reference number handed out (SEF-6-0042); raised only by an atomic UPDATE.
     last_application_number: Mapped[int] = mapped_column(default=0)
+
+    # Assessment: how many assessors score each application, what disagreement sends it to moderation, the
+    # score below which nothing is funded, whether assessors see who applied, and when scorecards are due.
+    assessors_per_application: Mapped[int] = mapped_column(default=2, server_default="2")
+    # Flag for moderation when assessors differ by at least this many points on any criterion …
+    spread_points: Mapped[int] = mapped_column(default=2, server_default="2")
+    # … or by at least this many percentage points overall.
+    spread_percent: Mapped[int] = mapped_column(default=15, server_default="15")
+    min_fundable_percent: Mapped[int] = mapped_column(default=50, server_default="50")
+    blind_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Assessors may mark a criterion "not applicable" (stored as a null score) only where the call allows it.
+    allow_not_applicable: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    assessment_deadline: Mapped[datetime | None]
+    # Once moderation starts, assessors can no longer reopen their submitted scorecards.
+    moderation_started_at: Mapped[datetime | None]
 
     fund: Mapped[Fund] = relationship(back_populates="rounds")
     tiers: Mapped[list[Tier]] = relationship(

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from fundapp.accounts.models import User
 from fundapp.accounts.states import LegalType
 from fundapp.core.audit import record_event
+from fundapp.core.clock import format_datetime
 from fundapp.core.errors import DomainError, check_transition
 from fundapp.core.money import format_pence
 from fundapp.extensions import db
@@ -822,3 +823,75 @@ def open_round(*, actor: User | None, round_: Round, reason: str | None = None) 
 def close_round(*, actor: User | None, round_: Round, reason: str | None = None) -> None:
     """Close an open call to new applications. Raises InvalidTransition from any other status."""
     _move(round_, RoundStatus.CLOSED, actor=actor, action="round.closed", reason=reason)
+
+
+# --- assessment settings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """How a call is assessed (see Round): assessors per bid, moderation thresholds, minimum score, blind review."""
+
+    assessors_per_application: int
+    spread_points: int
+    spread_percent: int
+    min_fundable_percent: int
+    blind_review: bool
+    allow_not_applicable: bool
+    assessment_deadline: datetime | None
+
+
+def _check_assessment_settings(round_: Round, settings: AssessmentSettings) -> None:
+    if not 1 <= settings.assessors_per_application <= 10:
+        raise DomainError("Assessors per application must be between 1 and 10", field="assessors_per_application")
+    widest = max((c.scale_max - c.scale_min for c in round_.criteria), default=5)
+    if not 1 <= settings.spread_points <= max(widest, 1):
+        raise DomainError(
+            f"The points threshold must be between 1 and {max(widest, 1)}, the widest scale of the call's criteria",
+            field="spread_points",
+        )
+    if not 1 <= settings.spread_percent <= 100:
+        raise DomainError("The percentage points threshold must be between 1 and 100", field="spread_percent")
+    if not 0 <= settings.min_fundable_percent <= 100:
+        raise DomainError("The minimum fundable score must be between 0% and 100%", field="min_fundable_percent")
+    if settings.assessment_deadline is not None and settings.assessment_deadline <= round_.closes_at:
+        raise DomainError(
+            f"The assessment deadline must be after the call closes ({format_datetime(round_.closes_at)})",
+            field="assessment_deadline",
+        )
+
+
+def update_assessment_settings(*, actor: User | None, round_: Round, settings: AssessmentSettings) -> list[str]:
+    """Change how a call is assessed. Returns the names of the settings changed.
+
+    Raises DomainError naming the setting at fault (out of range, or a deadline not after the call closes). Once
+    moderation has started, blind review, "not applicable" and the thresholds that decide flags are fixed.
+    """
+    _check_assessment_settings(round_, settings)
+    given = {name: getattr(settings, name) for name in AssessmentSettings.__dataclass_fields__}
+    changed = {key: value for key, value in given.items() if getattr(round_, key) != value}
+    fixed = {"assessors_per_application", "spread_points", "spread_percent", "blind_review", "allow_not_applicable"}
+    if round_.moderation_started_at is not None and fixed & changed.keys():
+        field_name = sorted(fixed & changed.keys())[0]
+        raise DomainError(
+            "Moderation has started, so only the minimum fundable score and the deadline can change", field=field_name
+        )
+    before = {key: _audit_value(getattr(round_, key)) for key in changed}
+    for key, value in changed.items():
+        setattr(round_, key, value)
+    db.session.flush()
+    if changed:
+        record_event(
+            "round.assessment_settings_updated",
+            actor=actor,
+            subject=round_,
+            data={key: {"from": before[key], "to": _audit_value(value)} for key, value in changed.items()},
+        )
+    return sorted(changed)
+
+
+def begin_assessing(*, actor: User | None, round_: Round, reason: str | None = None) -> None:
+    """A closed call moves on to assessment. Does nothing if it is already assessing; InvalidTransition otherwise."""
+    if round_.status == RoundStatus.ASSESSING:
+        return
+    _move(round_, RoundStatus.ASSESSING, actor=actor, action="round.assessing", reason=reason)

@@ -74,6 +74,10 @@ ROUTE_ACCESS: dict[str, str] = {
     # applications: files
     "applications.download_file": "signed_in",
     "applications.remove_file": "signed_in",
+    # assessment: assessors' own work (object checks give 404 for anything not theirs)
+    "assessment.dashboard": "requires:is_any_assessor",
+    # assessment: running a call's assessment (fund managers of the call; finance and admins may view)
+    # assessment: moderation and ranking
     # reporting
     "reporting.home": "public",
 }
