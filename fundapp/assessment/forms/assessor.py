@@ -1,0 +1,4 @@
+"""Forms for the assessor pages."""
+
+from __future__ import annotations
+

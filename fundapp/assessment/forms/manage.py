@@ -1,0 +1,4 @@
+"""Forms for the manage pages."""
+
+from __future__ import annotations
+

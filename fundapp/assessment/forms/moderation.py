@@ -1,0 +1,4 @@
+"""Forms for the moderation pages."""
+
+from __future__ import annotations
+
