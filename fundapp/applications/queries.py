@@ -91,18 +91,14 @@ def list_answers(application_id: int) -> list[Answer]:
 
 
 def list_screening_queue(*, round_id: int) -> list[Application]:
-    """Submitted applications of a call with their screening outcome, ineligible first, then by reference."""
+    """Every submitted application of a call with its screening outcome and where it has got to since (assessed,
+    withdrawn …): ineligible first, then by reference."""
     order = sa.case((Application.status == ApplicationStatus.INELIGIBLE, 0), else_=1)
     return list(
         db.session.scalars(
             sa.select(Application)
             .options(selectinload(Application.organisation))
-            .where(
-                Application.round_id == round_id,
-                Application.status.in_(
-                    [ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE]
-                ),
-            )
+            .where(Application.round_id == round_id, Application.submitted_at.is_not(None))
             .order_by(order, Application.reference)
         )
     )

@@ -620,6 +620,16 @@ def test_the_screening_queue_lists_submitted_applications_ineligible_first_with_
     assert f"/staff/applications/{ineligible.id}/eligibility" in _html(page)
 
 
+def test_the_screening_queue_keeps_applications_that_have_moved_on_to_assessment(
+    client: IsolatedClient, sef_round: Round, fund_manager: User
+) -> None:
+    assessed = ApplicationFactory(round=sef_round, eligible=True, status=ApplicationStatus.IN_ASSESSMENT)
+    page = client.get(f"/staff/calls/{sef_round.id}/screening")
+    text = _text(page)
+    assert assessed.reference in text and "In assessment" in text
+    assert f"/staff/applications/{assessed.id}/eligibility" not in _html(page)
+
+
 def test_an_override_without_a_reason_is_refused_at_the_field(
     client: IsolatedClient, sef_round: Round, fund_manager: User, db_session: Any
 ) -> None:
