@@ -76,6 +76,12 @@ ROUTE_ACCESS: dict[str, str] = {
     "applications.remove_file": "signed_in",
     # assessment: assessors' own work (object checks give 404 for anything not theirs)
     "assessment.dashboard": "requires:is_any_assessor",
+    "assessment.conflict": "signed_in",
+    "assessment.scorecard": "signed_in",
+    "assessment.reopen": "signed_in",
+    "assessment.download_file": "signed_in",
+    "assessment.connections": "requires:is_any_assessor",
+    "assessment.remove_connection": "requires:is_any_assessor",
     # assessment: running a call's assessment (fund managers of the call; finance and admins may view)
     # assessment: moderation and ranking
     # reporting
