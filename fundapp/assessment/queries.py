@@ -16,7 +16,7 @@ from fundapp.accounts.models import Membership, Organisation, RoleAssignment, Us
 from fundapp.accounts.states import StaffRole
 from fundapp.applications.models import Answer, Application
 from fundapp.applications.states import ApplicationStatus
-from fundapp.assessment.models import Assessment, Connection, Moderation
+from fundapp.assessment.models import Assessment, Connection, CriterionScore, Moderation
 from fundapp.assessment.states import ACTIVE, AssessmentStatus
 from fundapp.extensions import db
 from fundapp.programmes.models import Criterion, QuestionSet, Round, Section
@@ -305,3 +305,17 @@ def list_overdue_assessments(*, now: datetime) -> list[Assessment]:
             .order_by(Assessment.assessor_id, Assessment.id)
         )
     )
+
+
+def list_submitted_scores(round_id: int) -> list[tuple[int, int, int | None, int | None]]:
+    """(application id, assessment id, criterion id, score) for every criterion of every submitted scorecard in
+    the call, by assessment: one statement however many scorecards there are (the ranking reads them all; loading
+    Assessment rows with their scores would take one more statement per 500 scorecards). A scorecard without
+    scores gives one row with criterion id None; a null score is "not applicable"."""
+    rows = db.session.execute(
+        sa.select(Assessment.application_id, Assessment.id, CriterionScore.criterion_id, CriterionScore.score)
+        .outerjoin(CriterionScore, CriterionScore.assessment_id == Assessment.id)
+        .where(Assessment.round_id == round_id, Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(Assessment.id, CriterionScore.criterion_id)
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
