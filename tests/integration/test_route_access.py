@@ -84,6 +84,12 @@ ROUTE_ACCESS: dict[str, str] = {
     "assessment.remove_connection": "requires:is_any_assessor",
     # assessment: running a call's assessment (fund managers of the call; finance and admins may view)
     # assessment: moderation and ranking
+    "assessment.moderation_queue": "signed_in",
+    "assessment.start_moderation": "signed_in",
+    "assessment.confirm_unflagged": "signed_in",
+    "assessment.moderate": "signed_in",
+    "assessment.ranking": "signed_in",
+    "assessment.ranking_csv": "signed_in",
     # reporting
     "reporting.home": "public",
 }
