@@ -474,3 +474,128 @@ class FundForm(Form):
     )
     description = _description_field("What the fund is for, in a sentence or two. Applicants see it.", max_chars=2000)
     submit = SubmitField("Create fund", widget=GovSubmitInput())
+
+
+# --- how a call is assessed ----------------------------------------------------------------------------
+
+
+class YesNoField(RadioField):
+    """Yes/no radios for a boolean setting; `data` is "yes" or "no" (a stored bool is shown as one of them)."""
+
+    def __init__(self, label: str, *, missing: str, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+            validate_choice=False,
+            widget=GovRadioInput(),
+            validators=[InputRequired(missing)],
+            **kwargs,
+        )
+        self.missing = missing
+
+    def process_data(self, value: Any) -> None:
+        self.data = ("yes" if value else "no") if isinstance(value, bool) else value
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in ("yes", "no"):
+            raise StopValidation(self.missing)
+
+    @property
+    def chosen(self) -> bool:
+        return self.data == "yes"
+
+
+class OptionalTimeOfDayField(TimeOfDayField):
+    """A time of day that may be left blank; the form decides whether it was needed."""
+
+    def pre_validate(self, form: Any) -> None:
+        if not (self.data or "").strip():
+            self.time = None
+            return
+        super().pre_validate(form)
+
+
+class AssessmentSettingsForm(Form):
+    """How a call is assessed. Field names are the Round's (and AssessmentSettings'), so the service's refusals
+    land on the field they concern. The deadline is typed in London time; both its date and time, or neither."""
+
+    assessors_per_application = WholeNumberField(
+        "Assessors for each application",
+        description="How many assessors score each application, a whole number from 1 to 10. Auto-assign gives "
+        "each application this many.",
+        low=1,
+        high=10,
+        invalid="Enter the number of assessors for each application as a whole number from 1 to 10, like 2",
+    )
+    spread_points = WholeNumberField(
+        "Disagreement on a criterion, in points",
+        description="Flag an application for moderation when two assessors' scores on any criterion differ by at "
+        "least this many points, for example 2",
+        low=1,
+        high=5,
+        invalid="Enter the points as a whole number from 1 to 5, like 2",
+    )
+    spread_percent = WholeNumberField(
+        "Disagreement overall, in percentage points",
+        description="Flag an application for moderation when two assessors' overall scores differ by at least this "
+        "many percentage points, for example 15",
+        low=1,
+        high=100,
+        invalid="Enter the percentage points as a whole number from 1 to 100, like 15",
+    )
+    min_fundable_percent = WholeNumberField(
+        "Minimum score to be funded",
+        description="Applications scoring below this are not funded, even if money is left. Enter 0 for no minimum.",
+        low=0,
+        high=100,
+        invalid="Enter the minimum score as a whole number from 0 to 100, like 60",
+    )
+    blind_review = YesNoField(
+        "Hide who applied from assessors (blind review)?",
+        description="Assessors see the answers about the project, but not the organisation's name or details.",
+        missing="Select yes if assessors should not see who applied",
+    )
+    allow_not_applicable = YesNoField(
+        "Can assessors mark a criterion as not applicable?",
+        description="A criterion marked not applicable is left out of that assessor's score, instead of scoring 0.",
+        missing="Select yes if assessors can mark a criterion as not applicable",
+    )
+    assessment_deadline = DateInputField(
+        "Assessment deadline (optional)",
+        noun="the assessment deadline",
+        required=False,
+        description="Scorecards not submitted by then are overdue, and their assessors can be emailed a reminder. "
+        "It must be after the call closes. For example, 15 6 2026",
+    )
+    assessment_deadline_time = OptionalTimeOfDayField(
+        "Time of the deadline",
+        noun="the time of the assessment deadline",
+        description=TIME_HINT,
+    )
+    submit = SubmitField("Save assessment settings", widget=GovSubmitInput())
+
+    def show_stored(self, round_: Round) -> None:
+        """Show a call's settings (on GET), its deadline as a London date and time."""
+        for name in ("assessors_per_application", "spread_points", "spread_percent", "min_fundable_percent"):
+            getattr(self, name).process_data(getattr(round_, name))
+        self.blind_review.process_data(round_.blind_review)
+        self.allow_not_applicable.process_data(round_.allow_not_applicable)
+        if round_.assessment_deadline is not None:
+            local = to_london(round_.assessment_deadline)
+            self.assessment_deadline.data = local.date()
+            self.assessment_deadline_time.process_data(local.time())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        day, clock = self.assessment_deadline, self.assessment_deadline_time
+        if day.data is not None and clock.time is None and not clock.errors:
+            clock.errors = [*clock.errors, "Enter the time of the assessment deadline, like 5pm"]
+        if day.data is None and clock.time is not None and not day.errors:
+            day.errors = [*day.errors, "Enter the date of the assessment deadline, or clear the time"]
+        return valid and not day.errors and not clock.errors
+
+    def deadline(self) -> datetime | None:
+        """The deadline as a UTC instant, or None when none is set (once validated)."""
+        if self.assessment_deadline.data is None or self.assessment_deadline_time.time is None:
+            return None
+        return london_to_utc(self.assessment_deadline.data, self.assessment_deadline_time.time)

@@ -52,6 +52,7 @@ ROUTE_ACCESS: dict[str, str] = {
     "programmes.round_application_form": "signed_in",
     "programmes.round_default_form": "signed_in",
     "programmes.round_copy_setup": "signed_in",
+    "programmes.round_assessment_settings": "signed_in",
     "programmes.admin_users": "requires:is_admin",
     "programmes.admin_fund_new": "requires:is_admin",
     "programmes.admin_user": "requires:is_admin",

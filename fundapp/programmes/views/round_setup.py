@@ -1,4 +1,5 @@
-"""Staff pages for a call's set-up: tiers, themes, scoring criteria, who can apply, the application form, copying.
+"""Staff pages for a call's set-up: tiers, themes, scoring criteria, who can apply, the application form, copying,
+and how it is assessed (assessment settings, which stay open to change after applications arrive).
 
 Every page is for the call's fund managers and admins (rounds.managed_round). Tiers, themes, criteria and the
 form are locked by the services once an application has been submitted; the pages say so instead of offering
@@ -21,6 +22,7 @@ from fundapp.core.forms import Form, add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
 from fundapp.programmes import bp, permissions, queries, question_sets, services
 from fundapp.programmes.forms import (
+    AssessmentSettingsForm,
     CopyFromCallForm,
     CriterionForm,
     EligibilityForm,
@@ -362,4 +364,38 @@ def round_copy_setup(round_id: int):
         round_=round_,
         locked=_locked(round_),
         title=f"Copy set-up: {round_.name}",
+    )
+
+
+@bp.route("/staff/calls/<int:round_id>/assessment-settings", methods=["GET", "POST"])
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def round_assessment_settings(round_id: int):
+    round_ = managed_round(round_id)
+    form = AssessmentSettingsForm()
+    if request.method == "GET":
+        form.show_stored(round_)
+    if form.validate_on_submit():
+        settings = services.AssessmentSettings(
+            assessors_per_application=form.assessors_per_application.number,
+            spread_points=form.spread_points.number,
+            spread_percent=form.spread_percent.number,
+            min_fundable_percent=form.min_fundable_percent.number,
+            blind_review=form.blind_review.chosen,
+            allow_not_applicable=form.allow_not_applicable.chosen,
+            assessment_deadline=form.deadline(),
+        )
+        try:
+            services.update_assessment_settings(actor=current_user, round_=round_, settings=settings)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash("The assessment settings have been saved.", "success")
+            return redirect(url_for("programmes.round_detail", round_id=round_.id, _anchor="assessment"))
+    return render_template(
+        "programmes/round_assessment_settings.html",
+        form=form,
+        round_=round_,
+        title=f"Assessment settings: {round_.name}",
     )
