@@ -84,6 +84,13 @@ ROUTE_ACCESS: dict[str, str] = {
     "assessment.connections": "requires:is_any_assessor",
     "assessment.remove_connection": "requires:is_any_assessor",
     # assessment: running a call's assessment (fund managers of the call; finance and admins may view)
+    "assessment.round_assessment": "signed_in",
+    "assessment.auto_assign": "signed_in",
+    "assessment.send_reminders": "signed_in",
+    "assessment.pool": "signed_in",
+    "assessment.remove_from_pool": "signed_in",
+    "assessment.application_assessors": "signed_in",
+    "assessment.unassign": "signed_in",
     # assessment: moderation and ranking
     "assessment.moderation_queue": "signed_in",
     "assessment.start_moderation": "signed_in",

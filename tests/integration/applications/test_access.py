@@ -100,6 +100,15 @@ ROWS = [
         member=404,
         fund_manager=302,
     ),
+    # Its assessors and scores (the full matrix is in tests/integration/assessment/test_manage_access.py).
+    Row("assessment.application_assessors", "GET", "/staff/applications/{submitted}/assessors", member=404),
+    Row(
+        "assessment.application_assessors",
+        "POST",
+        "/staff/applications/{submitted}/assessors",
+        {"assessor": ""},  # nobody chosen: the page is shown again with the error, nothing changes
+        member=404,
+    ),
 ]
 
 # Routes of the applications domain that are not about one application, and where their access is tested.
