@@ -421,3 +421,12 @@ def test_a_submitted_scorecard_cannot_be_unassigned(
     response = _post(client, f"/staff/assessments/{assessment.id}/unassign")
     assert "only scorecards not yet submitted can be unassigned" in _text(client.get(response.headers["Location"]))
     assert _assessments(setup.round.id)[0].status == AssessmentStatus.SUBMITTED
+
+
+def test_the_staff_application_page_links_to_its_assessors_and_scores(
+    client: IsolatedClient, setup: AssessmentSetup, manager: Any
+) -> None:
+    application = setup.applications[0]
+    page = client.get(f"/staff/applications/{application.id}").get_data(as_text=True)
+    assert f'href="/staff/applications/{application.id}/assessors"' in page
+    assert "Assessors and scores" in page

@@ -1,5 +1,5 @@
 """The call's assessment settings page: who may use it, what it stores (the deadline typed in London time, stored
-in UTC), what bad input shows and what moderation fixes."""
+in UTC), what bad input shows, what moderation fixes, and the Assessment section of the call's page."""
 
 from __future__ import annotations
 
@@ -291,3 +291,36 @@ def test_once_moderation_has_started_only_the_minimum_score_and_deadline_change(
     assert _post(client, _url(call), _settings(**unchanged)).status_code == 302
     stored = _reload(call)
     assert (stored.min_fundable_percent, stored.blind_review) == (60, False)
+
+
+# --- the call's page ------------------------------------------------------------------------------------
+
+
+def test_the_calls_page_shows_the_assessment_settings_with_a_link_to_change_them(
+    client: IsolatedClient, call: Round, manager: User
+) -> None:
+    page = client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    assert 'id="assessment"' in page
+    assert "2 points on a criterion, or 15 percentage points overall" in page
+    assert f'href="/staff/calls/{call.id}/assessment-settings"' in page
+    # No application has been submitted, so there is nothing to assess yet.
+    assert f'href="/staff/calls/{call.id}/assessment"' not in page
+
+
+def test_once_applications_arrive_the_calls_page_links_to_assessment_moderation_and_ranking(
+    client: IsolatedClient, call: Round, manager: User
+) -> None:
+    call.last_application_number = 4
+    db.session.flush()
+    page = client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    for path in ("assessment", "moderation", "ranking"):
+        assert f'href="/staff/calls/{call.id}/{path}"' in page, path
+
+
+def test_a_finance_officer_sees_the_settings_on_the_calls_page_but_no_link_to_change_them(
+    client: IsolatedClient, call: Round
+) -> None:
+    sign_in_as(client, staff_user(StaffRole.FINANCE_OFFICER, fund_id=call.fund_id))
+    page = client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
+    assert "Assessors for each application" in page
+    assert "assessment-settings" not in page
