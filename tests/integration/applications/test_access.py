@@ -109,6 +109,15 @@ ROWS = [
         {"assessor": ""},  # nobody chosen: the page is shown again with the error, nothing changes
         member=404,
     ),
+    # Its moderation (the full matrix is in tests/integration/assessment/test_moderation_access.py).
+    Row("assessment.moderate", "GET", "/staff/applications/{submitted}/moderation", member=404),
+    Row(
+        "assessment.moderate",
+        "POST",
+        "/staff/applications/{submitted}/moderation",
+        {"note": "Resolved by an outsider"},  # not assessed yet: the page says so, nothing changes
+        member=404,
+    ),
 ]
 
 # Routes of the applications domain that are not about one application, and where their access is tested.
