@@ -24,7 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Regexp, ValidationError
 
 from fundapp.assessment.fields import NOT_APPLICABLE, justification_field, score_field
-from fundapp.assessment.services import COMMENT_MAX_CHARS, JUSTIFICATION_MAX_CHARS, REASON_MAX_CHARS
+from fundapp.assessment.services import REASON_MAX_CHARS
 from fundapp.assessment.states import CONNECTION_LABELS, RECOMMENDATION_LABELS
 from fundapp.core.forms import Form
 
@@ -201,7 +201,7 @@ def scorecard_form(
         )
         attributes[justification_field(criterion.id)] = TextAreaField(
             f"Why did you give this score for {criterion.name}?",
-            description=f"Required before you submit. Up to {JUSTIFICATION_MAX_CHARS:,} characters.",
+            description="You must explain every score before you submit your scorecard.",
             widget=GovCharacterCount(),
         )
     attributes["recommendation"] = RadioField(
@@ -212,8 +212,7 @@ def scorecard_form(
     )
     attributes["comment"] = TextAreaField(
         "Comments for the fund manager (optional)",
-        description=f"Anything the panel should know, such as conditions you would attach. Up to "
-        f"{COMMENT_MAX_CHARS:,} characters.",
+        description="Anything the panel should know, such as conditions you would attach to a grant.",
         widget=GovCharacterCount(),
     )
     form_class = type("CallScorecardForm", (ScorecardForm,), attributes)

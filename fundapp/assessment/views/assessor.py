@@ -30,7 +30,6 @@ from fundapp.assessment.models import Assessment
 from fundapp.assessment.states import (
     ASSESSMENT_LABELS,
     ASSESSMENT_TAG_CLASSES,
-    CONNECTION_LABELS,
     CONNECTION_SHORT_LABELS,
     RECOMMENDATION_LABELS,
     AssessmentStatus,
@@ -136,6 +135,7 @@ def conflict(assessment_id: int):
         application=application,
         organisation=application.organisation,
         form=form,
+        reason_max=services.REASON_MAX_CHARS,
         title=f"Check for conflicts of interest: {application.reference}",
     )
 
@@ -228,6 +228,8 @@ def _render_scorecard(
         labels=ASSESSMENT_LABELS,
         tag_classes=ASSESSMENT_TAG_CLASSES,
         recommendation_labels=RECOMMENDATION_LABELS,
+        justification_max=services.JUSTIFICATION_MAX_CHARS,
+        comment_max=services.COMMENT_MAX_CHARS,
         title=("Error: " if error_list else "") + _heading(application),
     )
 
@@ -346,7 +348,7 @@ def connections():
         connections=queries.list_connections(current_user.id),
         form=form,
         kind_labels=CONNECTION_SHORT_LABELS,
-        long_kind_labels=CONNECTION_LABELS,
+        reason_max=services.REASON_MAX_CHARS,
         title="Your declared connections",
     )
 

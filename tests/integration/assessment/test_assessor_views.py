@@ -176,6 +176,7 @@ def test_the_dashboard_lists_assignments_by_call_with_their_next_step_and_counts
     )  # the late call's unsubmitted one; not the submitted one
     assert ORGANISATION in page  # not a blind call
     assert 'href="/assessments/connections"' in page
+    assert "&lt;" not in page  # no markup shown as text
 
 
 def test_the_dashboard_shows_no_organisation_names_in_blind_review(client: IsolatedClient, db_session: Any) -> None:
@@ -467,6 +468,7 @@ def test_draft_then_submit_then_reopen(client: IsolatedClient, db_session: Any) 
     assert 'name="action"' not in page  # read-only now
     assert "Your score:" in page and "4 –" in page and "Fund with conditions" in page
     assert f'action="/assessments/{assessment.id}/reopen"' in page
+    assert "&lt;" not in page  # no markup shown as text
 
     response = client.post(f"{url}/reopen", data=hidden_fields(client.get(url)))
 
