@@ -20,12 +20,17 @@ from fundapp.programmes import queries, services
 from fundapp.programmes.models import Fund, Round
 from fundapp.programmes.question_sets import default_question_set
 from fundapp.programmes.services import CriterionSpec, ThemeSpec, TierSpec
+from fundapp.programmes.states import RoundStatus
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for everyone on purpose; demo data only
 FUND_CODE = "SEF"
 CURRENT_CALL = "SEF-6"
 PREVIOUS_CALL = "SEF-5"
 BUDGET_PENCE = 87_500_000  # £875,000, as in Calls 5 and 6
+# The demo's SEF-5 has ten bids, not the real call's seventy, asking for about £340,000 in all: with £875,000 every
+# bid above the minimum score would be funded. £220,000 puts the funding line in the middle of the ranking, where
+# a fund manager meets it.
+PREVIOUS_BUDGET_PENCE = 22_000_000
 MIDDAY = time(12, 0)
 
 TIERS = (
@@ -97,8 +102,10 @@ class DemoPerson:
 PEOPLE = (
     DemoPerson("Admin", "admin@example.org", "Helen Carter", StaffRole.ADMIN),
     DemoPerson("Fund manager (SEF)", "fund.manager@example.org", "Marcus Bell", StaffRole.FUND_MANAGER, "fund"),
-    DemoPerson("Assessor (SEF-6)", "assessor.one@example.org", "Aisha Rahman", StaffRole.ASSESSOR, "round"),
-    DemoPerson("Assessor (SEF-6)", "assessor.two@example.org", "Owen Price", StaffRole.ASSESSOR, "round"),
+    # Three assessors for the whole fund: with two per application, a declared conflict can still be reassigned.
+    DemoPerson("Assessor (SEF)", "assessor.one@example.org", "Aisha Rahman", StaffRole.ASSESSOR, "fund"),
+    DemoPerson("Assessor (SEF)", "assessor.two@example.org", "Owen Price", StaffRole.ASSESSOR, "fund"),
+    DemoPerson("Assessor (SEF)", "assessor.three@example.org", "Kwame Asante", StaffRole.ASSESSOR, "fund"),
     DemoPerson("Finance officer (SEF)", "finance@example.org", "Grace Adeyemi", StaffRole.FINANCE_OFFICER, "fund"),
     DemoPerson(
         "Applicant (CIO)",
@@ -175,6 +182,191 @@ PEOPLE = (
     DemoPerson("Applicant (no organisation yet)", "new.applicant@example.org", "Tomasz Nowak"),
 )
 
+# Organisations that applied to the earlier call SEF-5 (three apply to SEF-6 too). They can sign in with the demo
+# password, but the printed sign-in table keeps to PEOPLE so that it stays readable.
+OTHER_APPLICANTS = (
+    DemoPerson(
+        "Applicant (CIO)",
+        "hello@lewisham-young-voices.example.org",
+        "Chidi Okonkwo",
+        organisation={
+            "name": "Lewisham Young Voices",
+            "legal_type": LegalType.CIO,
+            "charity_number": "1192847",
+            "company_number": None,
+            "address_line_1": "The Salvage Yard, 18 Lewisham Way",
+            "address_line_2": None,
+            "town": "London",
+            "postcode": "SE14 6NT",
+            "borough_gss": "E09000023",  # Lewisham
+            "website": "https://www.example.org/lewisham-young-voices",
+            "annual_income_pence": 6_400_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (charitable company)",
+        "hello@southall-community-alliance.example.org",
+        "Harpreet Kaur",
+        organisation={
+            "name": "Southall Community Alliance",
+            "legal_type": LegalType.CHARITABLE_COMPANY,
+            "charity_number": "1134509",
+            "company_number": "06712398",
+            "address_line_1": "112 The Green",
+            "address_line_2": None,
+            "town": "Southall",
+            "postcode": "UB2 4BQ",
+            "borough_gss": "E09000009",  # Ealing
+            "website": "https://www.example.org/southall-alliance",
+            "annual_income_pence": 31_500_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (CIC)",
+        "hello@croydon-digital-futures.example.org",
+        "Ben Whitfield",
+        organisation={
+            "name": "Croydon Digital Futures CIC",
+            "legal_type": LegalType.CIC,
+            "charity_number": None,
+            "company_number": "12094561",
+            "address_line_1": "Studio 7, 99 George Street",
+            "address_line_2": None,
+            "town": "Croydon",
+            "postcode": "CR0 1LD",
+            "borough_gss": "E09000008",  # Croydon
+            "website": None,
+            "annual_income_pence": 12_800_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (community group)",
+        "hello@hackney-mothers-circle.example.org",
+        "Fatma Yilmaz",
+        organisation={
+            "name": "Hackney Mothers' Circle",
+            "legal_type": LegalType.UNINCORPORATED_ASSOCIATION,
+            "charity_number": None,
+            "company_number": None,
+            "address_line_1": "Clapton Community Centre",
+            "address_line_2": "2 Lower Clapton Road",
+            "town": "London",
+            "postcode": "E5 0PD",
+            "borough_gss": "E09000012",  # Hackney
+            "website": None,
+            "annual_income_pence": 1_150_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (CIO)",
+        "hello@newham-boxing.example.org",
+        "Leon Campbell",
+        organisation={
+            "name": "Newham Boxing and Mentoring Club",
+            "legal_type": LegalType.CIO,
+            "charity_number": "1178214",
+            "company_number": None,
+            "address_line_1": "Arch 31, Stephenson Street",
+            "address_line_2": None,
+            "town": "London",
+            "postcode": "E16 4SA",
+            "borough_gss": "E09000025",  # Newham
+            "website": "https://www.example.org/newham-boxing",
+            "annual_income_pence": 9_700_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (CIC)",
+        "hello@peckham-arts-collective.example.org",
+        "Ife Balogun",
+        organisation={
+            "name": "Peckham Arts Collective CIC",
+            "legal_type": LegalType.CIC,
+            "charity_number": None,
+            "company_number": "11458830",
+            "address_line_1": "Copeland Park, 133 Rye Lane",
+            "address_line_2": None,
+            "town": "London",
+            "postcode": "SE15 4ST",
+            "borough_gss": "E09000028",  # Southwark
+            "website": None,
+            "annual_income_pence": 5_300_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (registered charity)",
+        "hello@wembley-somali-youth.example.org",
+        "Abdi Warsame",
+        organisation={
+            "name": "Wembley Somali Youth Association",
+            "legal_type": LegalType.REGISTERED_CHARITY,
+            "charity_number": "1145672",
+            "company_number": None,
+            "address_line_1": "Unit 6, 41 Ealing Road",
+            "address_line_2": None,
+            "town": "Wembley",
+            "postcode": "HA0 4PA",
+            "borough_gss": "E09000005",  # Brent
+            "website": None,
+            "annual_income_pence": 7_800_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (company limited by guarantee)",
+        "hello@enfield-safer-schools.example.org",
+        "Claire Donnelly",
+        organisation={
+            "name": "Enfield Safer Schools Partnership",
+            "legal_type": LegalType.COMPANY_LIMITED_BY_GUARANTEE,
+            "charity_number": None,
+            "company_number": "09876123",
+            "address_line_1": "Dugdale Centre, 39 London Road",
+            "address_line_2": None,
+            "town": "Enfield",
+            "postcode": "EN2 6DS",
+            "borough_gss": "E09000010",  # Enfield
+            "website": "https://www.example.org/enfield-safer-schools",
+            "annual_income_pence": 42_000_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (community benefit society)",
+        "hello@kingston-refugee-welcome.example.org",
+        "Miriam Goldberg",
+        organisation={
+            "name": "Kingston Refugee Welcome",
+            "legal_type": LegalType.COMMUNITY_BENEFIT_SOCIETY,
+            "charity_number": None,
+            "company_number": None,
+            "address_line_1": "Quaker Centre, Fairfield East",
+            "address_line_2": None,
+            "town": "Kingston upon Thames",
+            "postcode": "KT1 2PT",
+            "borough_gss": "E09000021",  # Kingston upon Thames
+            "website": None,
+            "annual_income_pence": 2_300_000,
+        },
+    ),
+    DemoPerson(
+        "Applicant (charitable company)",
+        "hello@islington-football-for-unity.example.org",
+        "Tom Ashworth",
+        organisation={
+            "name": "Islington Football for Unity",
+            "legal_type": LegalType.CHARITABLE_COMPANY,
+            "charity_number": "1156023",
+            "company_number": "08223417",
+            "address_line_1": "Market Road Pitches, Market Road",
+            "address_line_2": None,
+            "town": "London",
+            "postcode": "N7 9PL",
+            "borough_gss": "E09000019",  # Islington
+            "website": None,
+            "annual_income_pence": 3_600_000,
+        },
+    ),
+)
+
 
 class _Loader:
     """Creates whatever part of the demo is missing, remembering what it created."""
@@ -220,7 +412,7 @@ class _Loader:
             self.created.append(f"fund: {FUND_CODE}")
         return fund
 
-    def call(self, fund: Fund, *, code: str, number: int, opens: date, closes: date, close_it: bool) -> Round:
+    def call(self, fund: Fund, *, code: str, number: int, opens: date, closes: date, budget_pence: int) -> Round:
         round_ = queries.find_round_by_code(code)
         if round_ is not None:
             return round_
@@ -235,7 +427,7 @@ class _Loader:
             ),
             opens_at=london_to_utc(opens, MIDDAY),
             closes_at=london_to_utc(closes, MIDDAY),
-            budget_pence=BUDGET_PENCE,
+            budget_pence=budget_pence,
             tiers=TIERS,
             themes=THEMES,
             criteria=CRITERIA,
@@ -251,14 +443,16 @@ class _Loader:
             required_documents=["safeguarding_policy_file"],
         )
         services.open_round(actor=self.admin, round_=round_)
-        if close_it:
-            services.close_round(actor=self.admin, round_=round_, reason="Demo: an earlier call that has closed")
         self.created.append(f"call: {code}")
         return round_
 
 
 def load_demo() -> list[str]:
-    """Create the demo fund, calls, people and organisations that are missing; returns what was created."""
+    """Create the demo fund, calls, people and organisations that are missing; returns what was created.
+
+    Both calls are left open: the earlier call SEF-5 (its dates long past) still has to receive its applications,
+    made as if on days inside its window; close_previous_call() closes it afterwards.
+    """
     loader = _Loader()
     admin_person = PEOPLE[0]
     loader.admin = admin = loader.user(admin_person)
@@ -271,7 +465,7 @@ def load_demo() -> list[str]:
         number=5,
         opens=today - timedelta(days=240),
         closes=today - timedelta(days=180),
-        close_it=True,
+        budget_pence=PREVIOUS_BUDGET_PENCE,
     )
     current = loader.call(
         fund,
@@ -279,9 +473,9 @@ def load_demo() -> list[str]:
         number=6,
         opens=today - timedelta(days=14),
         closes=today + timedelta(days=30),
-        close_it=False,
+        budget_pence=BUDGET_PENCE,
     )
-    for person in PEOPLE[1:]:
+    for person in PEOPLE[1:] + OTHER_APPLICANTS:
         user = loader.user(person)
         if person.staff_role is not None:
             scope = {"fund": {"fund_id": fund.id}, "round": {"round_id": current.id}}.get(person.scope or "", {})
@@ -289,6 +483,14 @@ def load_demo() -> list[str]:
         if person.organisation is not None:
             loader.organisation(user, person.organisation)
     return loader.created
+
+
+def close_previous_call() -> None:
+    """Close the earlier call SEF-5 once its applications are in (does nothing once it has closed)."""
+    round_ = queries.find_round_by_code(PREVIOUS_CALL)
+    if round_ is not None and round_.status == RoundStatus.OPEN:
+        admin = account_queries.find_user_by_email(PEOPLE[0].email)
+        services.close_round(actor=admin, round_=round_, reason="Demo: an earlier call that has closed")
 
 
 def sign_in_table() -> str:

@@ -7,23 +7,47 @@ from collections import Counter
 import click
 from flask.cli import AppGroup
 
-from fundapp.applications.demo import load_demo_applications
+from fundapp.applications.demo import load_demo_applications, load_earlier_call_applications
+from fundapp.assessment.demo import load_demo_assessment
 from fundapp.core.errors import DomainError
 from fundapp.core.transactions import commit_unit_of_work
 from fundapp.programmes import queries as programme_queries
-from fundapp.programmes.demo import CURRENT_CALL, load_demo, sign_in_table
+from fundapp.programmes.demo import (
+    CURRENT_CALL,
+    OTHER_APPLICANTS,
+    PREVIOUS_CALL,
+    close_previous_call,
+    load_demo,
+    sign_in_table,
+)
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
 
+def load_all() -> list[str]:
+    """Every domain's demo data in the order the lifecycle needs; returns what was created.
+
+    The earlier call is created open, receives its bids (dated inside its window), is closed, and only then
+    assessed; the open call gets its bids at the server clock and is left for a fund manager to assign.
+    """
+    created = load_demo()
+    current = programme_queries.find_round_by_code(CURRENT_CALL)
+    if current is not None:
+        created += load_demo_applications(current)
+    previous = programme_queries.find_round_by_code(PREVIOUS_CALL)
+    if previous is not None:
+        created += load_earlier_call_applications(previous)
+    close_previous_call()
+    created += load_demo_assessment()
+    return created
+
+
 @demo_cli.command("load")
 def load() -> None:
-    """Load the demo Shared Endeavour Fund (SEF-5 closed, SEF-6 open with applications) and a person per role."""
+    """Load the demo Shared Endeavour Fund (SEF-5 assessed and being moderated, SEF-6 open with applications) and a
+    person per role."""
     try:
-        created = load_demo()
-        current = programme_queries.find_round_by_code(CURRENT_CALL)
-        if current is not None:
-            created += load_demo_applications(current)
+        created = load_all()
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     commit_unit_of_work()
@@ -35,3 +59,6 @@ def load() -> None:
     click.echo("")
     click.echo("Sign in at /sign-in with any of these accounts:")
     click.echo(sign_in_table())
+    click.echo(
+        f"The {len(OTHER_APPLICANTS)} other organisations that applied (hello@….example.org) use the same password."
+    )
