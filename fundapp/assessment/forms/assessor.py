@@ -165,6 +165,23 @@ class ScorecardForm(Form):
         """Criterion id → (choice, justification) as posted."""
         return {cid: (self.score(cid).data or "", self.justification(cid).data or "") for cid in self.criterion_ids}
 
+    def score_params(self, criterion: Any) -> dict[str, Any]:
+        """GOV.UK radios params for a criterion's score: its name and weight as the legend, its guidance as the
+        hint (none without guidance), and what each point means under that point."""
+        descriptions = {str(d.score): d.description for d in criterion.descriptors}
+        descriptions[NOT_APPLICABLE] = "This criterion does not apply to this application"
+        field = self.score(criterion.id)
+        params: dict[str, Any] = {
+            "fieldset": {"legend": {"text": field.label.text, "classes": "govuk-fieldset__legend--m"}},
+            "items": [
+                {"hint": {"text": descriptions[choice.value]}} if descriptions.get(choice.value) else {}
+                for choice in field.choices
+            ],
+        }
+        if not criterion.guidance:
+            params["hint"] = None
+        return params
+
     def show_errors(self, errors: Mapping[str, str]) -> None:
         """Put a service's errors (field name → message) at their fields."""
         for name, message in errors.items():

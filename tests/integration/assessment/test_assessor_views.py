@@ -305,6 +305,9 @@ def test_the_scorecard_shows_the_application_beside_a_fieldset_per_criterion(
     client: IsolatedClient, db_session: Any
 ) -> None:
     world = scoring_world()
+    strong = next(d for d in world.criteria[0].descriptors if d.score == 5)
+    strong.description = "Clear, convincing evidence of need"
+    db_session.flush()
     assessment = opened(world)
     sign_in_as(client, world.assessors[0])
     response = client.get(f"/assessments/{assessment.id}")
@@ -321,6 +324,8 @@ def test_the_scorecard_shows_the_application_beside_a_fieldset_per_criterion(
         assert f'name="{score_field(criterion.id)}"' in page
         assert f'name="{justification_field(criterion.id)}"' in page
     assert page.index("5 – Label 5") < page.index("1 – Label 1")  # the scale from its top down
+    hint = f'id="{score_field(world.criteria[0].id)}-item-hint" class="govuk-hint govuk-radios__hint">'
+    assert re.search(rf"{hint}\s*Clear, convincing evidence of need", page)  # what the point means, under it
     assert f'value="{NOT_APPLICABLE}"' not in page
     assert hidden_fields(response)["version"] == str(assessment.version)
     assert 'value="save" name="action"' in page and 'value="submit" name="action"' in page
@@ -334,6 +339,7 @@ def test_not_applicable_is_offered_only_where_the_call_allows_it(client: Isolate
     sign_in_as(client, world.assessors[0])
     page = text(client.get(f"/assessments/{assessment.id}"))
     assert page.count(f'value="{NOT_APPLICABLE}"') == len(world.criteria)
+    assert page.count("This criterion does not apply to this application") == len(world.criteria)
     assert "Not applicable" in page
 
 
