@@ -26,6 +26,7 @@ from tests.factories import (
     AssessmentFactory,
     FundFactory,
     MembershipFactory,
+    RoleAssignmentFactory,
     UserFactory,
     applicant_with_organisation,
     staff_user,
@@ -262,3 +263,15 @@ def test_an_application_of_another_call_is_hidden_from_this_calls_fund_manager(
     other_application = make_assessment_round(applications=1).applications[0]
     sign_in_as(client, staff_user(StaffRole.FUND_MANAGER, round_id=world["round"].id))
     assert client.get(f"/staff/applications/{other_application.id}/assessors").status_code == 404
+
+
+def test_a_member_of_the_applying_organisation_who_is_staff_elsewhere_never_sees_its_assessors_or_scores(
+    client: IsolatedClient, world: dict[str, Any]
+) -> None:
+    """They may see their own application, so its existence is no secret (403), but never who scored it or how."""
+    member = world["applicant"]
+    RoleAssignmentFactory(user=member, role=StaffRole.FUND_MANAGER, fund_id=world["other_round"].fund_id)
+    sign_in_as(client, member)
+    response = client.get(f"/staff/applications/{world['ids']['application']}/assessors")
+    assert response.status_code == 403
+    assert world["assigned_assessor"].full_name not in response.get_data(as_text=True)
