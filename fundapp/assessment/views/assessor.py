@@ -102,7 +102,8 @@ def dashboard():
 def conflict(assessment_id: int):
     assessment = queries.get_assessment(assessment_id)
     authorize(permissions.can_open_assignment(current_user, assessment), hide=True)
-    if assessment.status != AssessmentStatus.ASSIGNED:
+    # A conflict can be declared until the scorecard is submitted (an assessor may only notice it while reading).
+    if assessment.status not in (AssessmentStatus.ASSIGNED, AssessmentStatus.IN_PROGRESS):
         return redirect(url_for("assessment.scorecard", assessment_id=assessment.id))
     application = assessment.application
     form = ConflictForm()
@@ -116,7 +117,7 @@ def conflict(assessment_id: int):
                     reason=form.reason.data,
                     standing=bool(form.standing.data),
                 )
-            else:
+            elif assessment.status == AssessmentStatus.ASSIGNED:
                 services.confirm_no_conflict(actor=current_user, assessment=assessment)
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -135,6 +136,7 @@ def conflict(assessment_id: int):
         application=application,
         organisation=application.organisation,
         form=form,
+        started=assessment.status == AssessmentStatus.IN_PROGRESS,
         reason_max=services.REASON_MAX_CHARS,
         title=f"Check for conflicts of interest: {application.reference}",
     )

@@ -233,6 +233,47 @@ def test_confirming_no_conflict_opens_the_scorecard(client: IsolatedClient, db_s
     assert response.headers["Location"] == f"/assessments/{assessment.id}"
     assert reload(db_session, assessment).status == AssessmentStatus.IN_PROGRESS
     again = client.get(f"/assessments/{assessment.id}/conflict")
+    assert again.status_code == 200 and "You have started scoring this application" in text(again)
+    back = post_page(client, f"/assessments/{assessment.id}/conflict", {"conflict": "no"})
+    assert back.headers["Location"] == f"/assessments/{assessment.id}"
+    assert reload(db_session, assessment).status == AssessmentStatus.IN_PROGRESS
+
+
+def test_a_conflict_noticed_while_scoring_removes_the_assessor_and_discards_the_draft(
+    client: IsolatedClient, db_session: Any
+) -> None:
+    world = scoring_world()
+    assessment = world.assessments[0]
+    sign_in_as(client, world.assessors[0])
+    post_page(client, f"/assessments/{assessment.id}/conflict", {"conflict": "no"})
+    scorecard = client.get(f"/assessments/{assessment.id}")
+    assert f'href="/assessments/{assessment.id}/conflict"' in scorecard.get_data(as_text=True)
+    response = post_page(
+        client,
+        f"/assessments/{assessment.id}/conflict",
+        {"conflict": "yes", "kind": "family", "reason": "The project lead named in the budget is my cousin."},
+    )
+    assert response.headers["Location"] == "/assessments"
+    saved = reload(db_session, assessment)
+    assert saved.status == AssessmentStatus.CONFLICTED and saved.scores == []
+    assert client.get(f"/assessments/{assessment.id}").status_code == 404
+
+
+def test_a_submitted_scorecard_can_no_longer_declare_a_conflict(client: IsolatedClient, db_session: Any) -> None:
+    world = scoring_world()
+    assessment = world.assessments[0]
+    sign_in_as(client, world.assessors[0])
+    post_page(client, f"/assessments/{assessment.id}/conflict", {"conflict": "no"})
+    services.save_scorecard(
+        actor=world.assessors[0],
+        assessment=reload(db_session, assessment),
+        entries={c.id: services.ScoreEntry(str(c.scale_max), "Strong.") for c in world.round.criteria},
+        recommendation="fund",
+        comment="",
+        version=reload(db_session, assessment).version,
+        submit=True,
+    )
+    again = client.get(f"/assessments/{assessment.id}/conflict")
     assert again.status_code == 302 and again.headers["Location"] == f"/assessments/{assessment.id}"
 
 
