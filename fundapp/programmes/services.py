@@ -546,6 +546,27 @@ def _audit_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value  # datetimes are dates too
 
 
+def _changes(round_: Round, given: dict[str, Any]) -> dict[str, Any]:
+    """The given values that differ from the call's."""
+    return {key: value for key, value in given.items() if getattr(round_, key) != value}
+
+
+def _apply_changes(round_: Round, changed: dict[str, Any], *, action: str, actor: User | None) -> list[str]:
+    """Set the changed values and audit them (from → to) as one event; returns the names changed."""
+    before = {key: _audit_value(getattr(round_, key)) for key in changed}
+    for key, value in changed.items():
+        setattr(round_, key, value)
+    db.session.flush()
+    if changed:
+        record_event(
+            action,
+            actor=actor,
+            subject=round_,
+            data={key: {"from": before[key], "to": _audit_value(value)} for key, value in changed.items()},
+        )
+    return sorted(changed)
+
+
 def update_round(
     *,
     actor: User | None,
@@ -590,19 +611,7 @@ def update_round(
     _checked_identity(round_, given)
     _checked_schedule(round_, given)
     _checked_eligibility(round_, given)
-    changed = {key: value for key, value in given.items() if getattr(round_, key) != value}
-    before = {key: _audit_value(getattr(round_, key)) for key in changed}
-    for key, value in changed.items():
-        setattr(round_, key, value)
-    db.session.flush()
-    if changed:
-        record_event(
-            "round.updated",
-            actor=actor,
-            subject=round_,
-            data={key: {"from": before[key], "to": _audit_value(value)} for key, value in changed.items()},
-        )
-    return sorted(changed)
+    return _apply_changes(round_, _changes(round_, given), action="round.updated", actor=actor)
 
 
 def replace_tiers(*, actor: User | None, round_: Round, tiers: Sequence[TierSpec]) -> None:
@@ -869,25 +878,14 @@ def update_assessment_settings(*, actor: User | None, round_: Round, settings: A
     """
     _check_assessment_settings(round_, settings)
     given = {name: getattr(settings, name) for name in AssessmentSettings.__dataclass_fields__}
-    changed = {key: value for key, value in given.items() if getattr(round_, key) != value}
+    changed = _changes(round_, given)
     fixed = {"assessors_per_application", "spread_points", "spread_percent", "blind_review", "allow_not_applicable"}
     if round_.moderation_started_at is not None and fixed & changed.keys():
         field_name = sorted(fixed & changed.keys())[0]
         raise DomainError(
             "Moderation has started, so only the minimum fundable score and the deadline can change", field=field_name
         )
-    before = {key: _audit_value(getattr(round_, key)) for key in changed}
-    for key, value in changed.items():
-        setattr(round_, key, value)
-    db.session.flush()
-    if changed:
-        record_event(
-            "round.assessment_settings_updated",
-            actor=actor,
-            subject=round_,
-            data={key: {"from": before[key], "to": _audit_value(value)} for key, value in changed.items()},
-        )
-    return sorted(changed)
+    return _apply_changes(round_, changed, action="round.assessment_settings_updated", actor=actor)
 
 
 def begin_assessing(*, actor: User | None, round_: Round, reason: str | None = None) -> None:

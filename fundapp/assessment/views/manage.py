@@ -29,12 +29,12 @@ from fundapp.assessment.states import (
     RECOMMENDATION_LABELS,
     AssessmentStatus,
 )
+from fundapp.assessment.views.loading import managed_round, viewed_round
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError, InvalidTransition
 from fundapp.core.forms import CSRF_MESSAGE, add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
-from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.models import Round
 
 # What the pages show for an assessment's status, recommendation and declared conflict.
@@ -44,20 +44,6 @@ LABELS = {
     "recommendation": RECOMMENDATION_LABELS,
     "connection": CONNECTION_SHORT_LABELS,
 }
-
-
-def _viewed_round(round_id: int) -> Round:
-    """The call, for staff who see its assessment: 404 for people who are not staff, 403 for other staff."""
-    round_ = programme_queries.get_round(round_id)
-    authorize(permissions.can_view_assessment(current_user, round_), hide=not is_staff(current_user))
-    return round_
-
-
-def _managed_round(round_id: int) -> Round:
-    """The call, for the people who run its assessment (403 for staff who only see it)."""
-    round_ = _viewed_round(round_id)
-    authorize(permissions.can_manage_assessment(current_user, round_))
-    return round_
 
 
 def _viewed_application(application: Application) -> Application:
@@ -94,7 +80,7 @@ def can_view_call_assessment(round_: Round) -> bool:
 @bp.get("/staff/calls/<int:round_id>/assessment")
 @signed_in
 def round_assessment(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     summary = progress.round_progress(
         applications=queries.list_ranking_applications(round_.id),
         assessments=queries.list_round_assessments(round_.id),
@@ -134,7 +120,7 @@ def _flash_auto_assign(result: services.AutoAssignResult) -> None:
 @signed_in
 @commits
 def auto_assign(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round(round_id)
     if _confirmed():
         try:
             result = services.auto_assign(actor=current_user, round_=round_)
@@ -149,7 +135,7 @@ def auto_assign(round_id: int):
 @signed_in
 @commits
 def send_reminders(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round(round_id)
     if _confirmed():
         emailed = services.send_overdue_reminders(now=utcnow(), round_id=round_.id, actor=current_user)
         if emailed:
@@ -174,7 +160,7 @@ def send_reminders(round_id: int):
 @commits
 @keeps_input_on_csrf_error
 def pool(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     can_manage = permissions.can_manage_assessment(current_user, round_)
     form = AddAssessorForm()
     if request.method == "POST":
@@ -207,7 +193,7 @@ def pool(round_id: int):
 @signed_in
 @commits
 def remove_from_pool(round_id: int, user_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round(round_id)
     member = next((user for user, _role in queries.list_pool(round_) if user.id == user_id), None)
     if member is None:
         abort(404)

@@ -31,6 +31,7 @@ from fundapp.assessment.states import (
     AssessmentStatus,
     ModerationStatus,
 )
+from fundapp.assessment.views.loading import managed_round, viewed_round
 from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import to_london, utcnow
@@ -44,20 +45,6 @@ from fundapp.programmes.models import Criterion, Round
 # The moderation queue: flagged first, then those whose mean needs confirming, then those done.
 QUEUE_ORDER = {ModerationStatus.FLAGGED: 0, ModerationStatus.PENDING: 1, ModerationStatus.RESOLVED: 2}
 WAITING = (AssessmentStatus.ASSIGNED, AssessmentStatus.IN_PROGRESS)
-
-
-def _viewed_round(round_id: int) -> Round:
-    """The call, if the person may see its assessment: 404 for applicants, 403 for other staff."""
-    round_ = programme_queries.get_round(round_id)
-    authorize(permissions.can_view_assessment(current_user, round_), hide=not is_staff(current_user))
-    return round_
-
-
-def _managed_round(round_id: int) -> Round:
-    """The call, if the person runs its assessment (finance officers may look, not change: 403)."""
-    round_ = _viewed_round(round_id)
-    authorize(permissions.can_manage_assessment(current_user, round_))
-    return round_
 
 
 # --- the moderation queue --------------------------------------------------------------------------------
@@ -94,7 +81,7 @@ def _queue_rows(round_: Round) -> tuple[list[dict[str, Any]], int]:
 @bp.get("/staff/calls/<int:round_id>/moderation")
 @signed_in
 def moderation_queue(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     rows, confirmable = _queue_rows(round_)
     return render_template(
         "assessment/moderation_queue.html",
@@ -111,7 +98,7 @@ def moderation_queue(round_id: int):
 @signed_in
 @commits
 def start_moderation(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round(round_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.start_moderation(actor=current_user, round_=round_)
@@ -126,7 +113,7 @@ def start_moderation(round_id: int):
 @signed_in
 @commits
 def confirm_unflagged(round_id: int):
-    round_ = _managed_round(round_id)
+    round_ = managed_round(round_id)
     if ConfirmForm().validate_on_submit():
         try:
             count = services.confirm_unflagged(actor=current_user, round_=round_)
@@ -291,7 +278,7 @@ def _filtered(result: Ranking) -> tuple[RankingFiltersForm, RankingFilters]:
 @bp.get("/staff/calls/<int:round_id>/ranking")
 @signed_in
 def ranking(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     result = build_ranking(round_)
     form, filters = _filtered(result)
     return render_template(
@@ -309,7 +296,7 @@ def ranking(round_id: int):
 @bp.get("/staff/calls/<int:round_id>/ranking.csv")
 @signed_in
 def ranking_csv(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     result = build_ranking(round_)
     _form, filters = _filtered(result)
     rows = result.shown(filters)
