@@ -3,6 +3,7 @@ input at its field, a second tab, reopening, other assessors' scores, blind revi
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -574,7 +575,7 @@ def test_other_assessors_scores_are_hidden_until_you_submit_then_shown_by_number
     assert re.search(r"Recommendation\s*</dt>\s*<dd[^>]*>\s*Do not fund", after)
     assert "39.1%" in after  # (2×50 + 2×30 + 1×20) ÷ (5×50 + 5×30 + 3×20)
     for other in world.assessors[1:]:
-        assert other.full_name not in after
+        assert other.full_name not in html.unescape(after)
         assert other.email not in after
 
 

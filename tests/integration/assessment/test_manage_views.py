@@ -3,6 +3,7 @@ assessors, one application's assessors (assigning by hand, unassigning) and what
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 from typing import Any
@@ -49,7 +50,7 @@ def _post(client: IsolatedClient, url: str, data: dict[str, str] | None = None) 
 
 def _text(response: Any) -> str:
     """The page's visible text, tags removed and whitespace collapsed (for sentences that span markup)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split()))
 
 
 def _assessments(round_id: int) -> list[Assessment]:
@@ -123,7 +124,7 @@ def test_a_finance_officer_sees_the_dashboard_without_the_buttons(
     page = response.get_data(as_text=True)
     assert "Auto-assign applications" not in page
     assert "Change assessment settings" not in page
-    assert setup.assessors[0].full_name in page
+    assert setup.assessors[0].full_name in html.unescape(page)
 
 
 # --- auto-assign ---------------------------------------------------------------------------------------
@@ -332,7 +333,8 @@ def test_assigning_by_hand_gives_the_application_to_the_chosen_assessor_and_emai
     url = f"/staff/applications/{application.id}/assessors"
     page = client.get(url).get_data(as_text=True)
     assert f'value="{setup.assessors[0].id}"' in page and f'value="{connected.id}"' not in page
-    assert f"{connected.full_name} has declared a connection with {application.organisation.name}" in page
+    reason = f"{connected.full_name} has declared a connection with {application.organisation.name}"
+    assert reason in html.unescape(page)
     response = _post(client, url, {"assessor": str(setup.assessors[0].id)})
     assert response.status_code == 302
     assert response.headers["Location"] == url

@@ -3,6 +3,7 @@ with its reason, or the mean confirmed with a note), what is shown once it is do
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -43,7 +44,7 @@ def _url(application: Any) -> str:
 
 
 def _text(response: Any) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split()))
 
 
 # --- one application --------------------------------------------------------------------------------------
@@ -57,7 +58,7 @@ def test_the_page_shows_the_assessors_side_by_side_with_their_names_in_a_key(cli
     text = _text(response)
     assert page_title(response).startswith(f"Moderate {application.reference}")
     for assessor in setup.assessors:
-        assert assessor.full_name in page
+        assert assessor.full_name in html.unescape(page)
     assert "Assessor 1" in text and "Assessor 2" in text
     assert "Assessors differ by 3 points on Need and evidence (2 to 5)" in text
     # Need and evidence: 5 and 2, mean 3.5; each cell has the score's label and the justification.

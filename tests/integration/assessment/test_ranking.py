@@ -4,6 +4,7 @@ filters that hide rows without moving ranks or the line, the CSV's content, form
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from typing import Any
@@ -44,7 +45,7 @@ def _rows(response: Any) -> list[str]:
 
 
 def _text(response: Any) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split()))
 
 
 def _ranking(client: IsolatedClient, setup: AssessmentSetup, query: str = "") -> Any:
