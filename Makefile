@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run serve worker migrate demo test test-fast lint format typecheck importlint db-check assets clean
+.PHONY: help install system-deps run serve worker migrate demo test test-fast lint format typecheck importlint bench db-check assets clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,14 +45,17 @@ test-fast: ## Run the tests without setting up or linting
 	$(BIN)/pytest -q -x
 
 lint: install ## ruff, formatting, mypy and the import-layer contracts
-	$(BIN)/ruff check fundapp tests config.py wsgi.py
-	$(BIN)/ruff format --check fundapp tests config.py wsgi.py
+	$(BIN)/ruff check fundapp tests bench config.py wsgi.py
+	$(BIN)/ruff format --check fundapp tests bench config.py wsgi.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 format: install ## Format the code
-	$(BIN)/ruff check --fix fundapp tests config.py wsgi.py
-	$(BIN)/ruff format fundapp tests config.py wsgi.py
+	$(BIN)/ruff check --fix fundapp tests bench config.py wsgi.py
+	$(BIN)/ruff format fundapp tests bench config.py wsgi.py
+
+bench: install ## Run the benchmarks in bench/ (ratios against a baseline of the same run; results in bench/results/)
+	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; echo; done
 
 db-check: migrate ## Fail if the models have changed without a migration
 	$(BIN)/flask db check
