@@ -111,5 +111,5 @@ def parse_date_parts(day: str, month: str, year: str, *, noun: str) -> date:
         raise ValueError("Year must include 4 numbers")
     try:
         return date(int(parts["year"]), month_number, int(parts["day"]))
-    except ValueError:
+    except (ValueError, OverflowError):  # a day like 99999999999999999999 overflows rather than being invalid
         raise ValueError(f"{subject} must be a real date") from None

@@ -84,3 +84,9 @@ def test_date_mistakes_get_gov_uk_messages(parts: tuple[str, str, str], message:
     with pytest.raises(ValueError) as caught:
         parse_date_parts(*parts, noun="the opening date")
     assert str(caught.value) == message
+
+
+def test_a_day_too_big_for_the_computer_is_not_a_real_date_rather_than_a_crash() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date_parts("99999999999999999999", "3", "2026", noun="the assessment deadline")
+    assert str(caught.value) == "The assessment deadline must be a real date"
