@@ -6,11 +6,14 @@ see the application gets a 404 for its files too, and an attachment id only work
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.forms import ConfirmForm
 from fundapp.applications import attachments, bp, permissions, queries
+from fundapp.applications.models import Application, Attachment
 from fundapp.core import storage
 from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, safe_next_url, signed_in
@@ -24,17 +27,24 @@ def download_file(application_id: int, attachment_id: int):
     application = queries.get_application(application_id)
     authorize(permissions.can_view_application(current_user, application), hide=True)
     attachment = queries.get_attachment(application_id=application.id, attachment_id=attachment_id)
+    # Staff reading an organisation's documents is worth a record; members reading their own is not.
+    audited = not permissions.is_applicant_for(current_user, application)
+    return send_attachment(application, attachment, audit=attachments.describe(attachment) if audited else None)
+
+
+def send_attachment(
+    application: Application, attachment: Attachment, *, audit: dict[str, Any] | None, download_name: str | None = None
+) -> Response:
+    """Send an attachment's stored file as a download (404 if the file is missing from the store), recording the
+    read in the audit log first when `audit` holds what to record. Used here and by assessors' pages."""
     try:
         storage.path_of(attachment.storage_key)
     except storage.UnknownFile:
         current_app.logger.error("Attachment %s has no stored file", attachment.id)
         abort(404)
-    filename, content_type, key = attachment.filename, attachment.content_type, attachment.storage_key
-    if not permissions.is_applicant_for(current_user, application):
-        # Staff reading an organisation's documents is worth a record; members reading their own is not.
-        record_read_event(
-            "attachment.downloaded", actor=current_user, subject=application, data=attachments.describe(attachment)
-        )
+    filename, content_type, key = download_name or attachment.filename, attachment.content_type, attachment.storage_key
+    if audit is not None:
+        record_read_event("attachment.downloaded", actor=current_user, subject=application, data=audit)
     return storage.send_stored_file(key, download_name=filename, mimetype=content_type)
 
 

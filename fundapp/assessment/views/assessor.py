@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.forms import ConfirmForm
@@ -23,6 +23,7 @@ from fundapp.applications import progress
 from fundapp.applications import queries as application_queries
 from fundapp.applications.models import Application
 from fundapp.applications.views.apply import summary_groups
+from fundapp.applications.views.files import send_attachment
 from fundapp.assessment import blind, bp, permissions, queries, scoring, services
 from fundapp.assessment.fields import NOT_APPLICABLE, justification_field, score_field
 from fundapp.assessment.forms.assessor import ConflictForm, ConnectionForm, ScorecardForm, scorecard_form
@@ -34,8 +35,6 @@ from fundapp.assessment.states import (
     RECOMMENDATION_LABELS,
     AssessmentStatus,
 )
-from fundapp.core import storage
-from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, requires, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
@@ -306,23 +305,16 @@ def download_file(assessment_id: int, attachment_id: int):
     authorize(permissions.can_view_for_scoring(current_user, assessment), hide=True)
     application = assessment.application
     attachment = application_queries.get_attachment(application_id=application.id, attachment_id=attachment_id)
-    try:
-        storage.path_of(attachment.storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Attachment %s has no stored file", attachment.id)
-        abort(404)
-    filename = attachment.filename
+    filename = None
     if assessment.round.blind_review:
         number = blind.document_numbers(application.attachments)[attachment.id]
         filename = blind.document_download_name(application.reference, number, attachment.file_type)
-    content_type, key = attachment.content_type, attachment.storage_key
-    record_read_event(
-        "attachment.downloaded",
-        actor=current_user,
-        subject=application,
-        data={**application_attachments.describe(attachment), "assessment_id": assessment.id},
+    return send_attachment(
+        application,
+        attachment,
+        audit={**application_attachments.describe(attachment), "assessment_id": assessment.id},
+        download_name=filename,
     )
-    return storage.send_stored_file(key, download_name=filename, mimetype=content_type)
 
 
 # --- standing connections --------------------------------------------------------------------------------
