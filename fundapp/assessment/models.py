@@ -127,9 +127,8 @@ class Moderation(Base):
     status: Mapped[ModerationStatus] = mapped_column(
         enum_column(ModerationStatus, "moderation_status"), default=ModerationStatus.PENDING
     )
+    # Kept after resolution: the ranking can still show which bids were moderated and why.
     flags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
-    # Flags are kept after resolution: the ranking can still show which bids were moderated and why.
-    was_flagged: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -147,6 +146,11 @@ class Moderation(Base):
     @property
     def moderated_scores(self) -> dict[int, int]:
         return {s.criterion_id: s.score for s in self.scores}
+
+    @property
+    def was_flagged(self) -> bool:
+        """Flagged for moderation, now or before it was resolved."""
+        return bool(self.flags)
 
     def describe(self) -> dict[str, Any]:
         return {"status": self.status.value, "flags": list(self.flags)}

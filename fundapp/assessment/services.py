@@ -623,9 +623,7 @@ def refresh_flags(*, application: Application, submitted: Sequence[Assessment]) 
     moderation = queries.find_moderation(application.id)
     target = ModerationStatus.FLAGGED if flags else ModerationStatus.PENDING
     if moderation is None:
-        moderation = Moderation(
-            round_id=round_.id, application=application, status=target, flags=flags, was_flagged=bool(flags)
-        )
+        moderation = Moderation(round_id=round_.id, application=application, status=target, flags=flags)
         db.session.add(moderation)
         db.session.flush()
         record_event(
@@ -638,7 +636,6 @@ def refresh_flags(*, application: Application, submitted: Sequence[Assessment]) 
     if moderation.status == ModerationStatus.RESOLVED:
         return moderation
     moderation.flags = flags
-    moderation.was_flagged = bool(flags)
     if moderation.status != target:
         _move_moderation(
             moderation,

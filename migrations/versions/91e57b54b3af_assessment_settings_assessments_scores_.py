@@ -78,7 +78,6 @@ def upgrade():
     sa.Column('application_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'flagged', 'resolved', name='moderation_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('flags', sa.JSON(), nullable=False),
-    sa.Column('was_flagged', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('resolved_by_id', sa.Integer(), nullable=True),

@@ -50,7 +50,6 @@ def _call_with(applications: int) -> Round:
                 application=application,
                 status=ModerationStatus.RESOLVED,
                 flags=["Assessors differ"],
-                was_flagged=True,
                 resolved_at=utcnow(),
                 resolved_by_id=setup.manager.id,
             )
@@ -58,9 +57,7 @@ def _call_with(applications: int) -> Round:
                 ModeratedScore(criterion_id=need.id, score=4, reason="Agreed at panel", moderator_id=setup.manager.id)
             )
         elif number % 3 == 1:
-            ModerationFactory(
-                application=application, status=ModerationStatus.FLAGGED, flags=["Assessors differ"], was_flagged=True
-            )
+            ModerationFactory(application=application, status=ModerationStatus.FLAGGED, flags=["Assessors differ"])
         else:
             ModerationFactory(application=application)
     db.session.flush()
