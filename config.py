@@ -61,6 +61,8 @@ class Config:
     FUNDER_NAME = os.environ.get("FUNDER_NAME", "Mayor of London")
     FUNDER_ORG_ID = os.environ.get("FUNDER_ORG_ID", "GB-GOR-PC390")
     GRANT_ID_PREFIX = os.environ.get("GRANT_ID_PREFIX", "360G-example")
+    # The letterhead of award letters: the funder's postal address, lines separated by commas.
+    FUNDER_ADDRESS = os.environ.get("FUNDER_ADDRESS", "City Hall, Kamal Chunchie Way, London, E16 1ZE")
 
     # Email: "smtp" sends through an SMTP server; "file" writes .eml files and prints to the terminal.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")

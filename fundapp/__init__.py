@@ -78,6 +78,7 @@ def register_models() -> None:
     import fundapp.accounts.models  # noqa: F401
     import fundapp.applications.models  # noqa: F401
     import fundapp.assessment.models  # noqa: F401
+    import fundapp.awards.models  # noqa: F401
     import fundapp.core.audit  # noqa: F401
     import fundapp.core.documents  # noqa: F401
     import fundapp.core.mail.models  # noqa: F401
@@ -91,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.applications import views as _applications_views  # noqa: F401
     from fundapp.assessment import bp as assessment_bp
     from fundapp.assessment import views as _assessment_views  # noqa: F401
+    from fundapp.awards import bp as awards_bp
+    from fundapp.awards import views as _awards_views  # noqa: F401
     from fundapp.core.views import bp as core_bp
     from fundapp.programmes import bp as programmes_bp
     from fundapp.programmes import views as _programmes_views  # noqa: F401
@@ -101,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(assessment_bp)
+    app.register_blueprint(awards_bp)
     app.register_blueprint(reporting_bp)
 
 

@@ -10,8 +10,11 @@ from factory.alchemy import SQLAlchemyModelFactory
 from fundapp.accounts.models import Membership, Organisation, RoleAssignment, User
 from fundapp.accounts.passwords import hash_password
 from fundapp.accounts.states import LegalType, MemberRole, StaffRole
+from fundapp.awards.models import Award, Decision, DueDiligenceCheck, Payment
+from fundapp.awards.states import AwardStatus, DueDiligenceItem, Outcome, Register
 from fundapp.core.clock import utcnow
 from fundapp.programmes.models import Criterion, CriterionDescriptor, Fund, Round, Theme, Tier
+from fundapp.programmes.payment_schedule import default_template_json, parse_template, split_amount
 from fundapp.programmes.states import RoundStatus
 
 DEFAULT_PASSWORD = "correct horse battery staple"
@@ -412,3 +415,93 @@ class ModerationFactory(BaseFactory):
     round_id = factory.LazyAttribute(lambda o: o.application.round_id)
     status = ModerationStatus.PENDING
     flags = factory.LazyFunction(list)
+
+
+# --- awards ------------------------------------------------------------------------------------------------------
+
+
+class DecisionFactory(BaseFactory):
+    class Meta:
+        model = Decision
+
+    application = factory.SubFactory(ApplicationFactory, eligible=True, status=ApplicationStatus.APPROVED)
+    round_id = factory.LazyAttribute(lambda o: o.application.round_id)
+    outcome = Outcome.APPROVED
+    reason = "Above the funding line"
+    feedback = ""
+    decided_at = factory.LazyFunction(utcnow)
+
+
+def _award_payments(award: Award, create: bool, extracted: object, **kwargs: object) -> None:
+    """Every award is paid in tranches: the call's template, split so the amounts add up to the award."""
+    if not create or award.payments:
+        return
+    tranches = parse_template(award.round.payment_template or default_template_json())
+    amounts = split_amount(award.amount_pence, [t.percent for t in tranches])
+    for position, (tranche, amount) in enumerate(zip(tranches, amounts, strict=True), start=1):
+        award.payments.append(
+            Payment(
+                position=position,
+                label=tranche.label,
+                trigger=tranche.trigger,
+                percent=tranche.percent,
+                amount_pence=amount,
+            )
+        )
+    _session().flush()
+
+
+class AwardFactory(BaseFactory):
+    """An award (offered, with its payment schedule) for an approved application; traits for later states."""
+
+    class Meta:
+        model = Award
+
+    application = factory.SubFactory(ApplicationFactory, eligible=True, status=ApplicationStatus.APPROVED)
+    round = factory.LazyAttribute(lambda o: o.application.round)
+    organisation = factory.LazyAttribute(lambda o: o.application.organisation)
+    reference = factory.LazyAttribute(lambda o: o.application.reference)
+    amount_pence = factory.LazyAttribute(lambda o: o.application.amount_requested_pence or 2_000_000)
+    conditions = ""
+    verification_code = factory.Sequence(lambda n: f"TEST-{n:04d}-AA")
+    status = AwardStatus.OFFERED
+    payments_schedule = factory.PostGeneration(_award_payments)
+
+    class Params:
+        letter_issued = factory.Trait(status=AwardStatus.LETTER_ISSUED, letter_issued_at=factory.LazyFunction(utcnow))
+        accepted = factory.Trait(
+            status=AwardStatus.ACCEPTED,
+            letter_issued_at=factory.LazyFunction(utcnow),
+            accepted_at=factory.LazyFunction(utcnow),
+            accepted_name="Pat Signatory",
+            accepted_position="Chair",
+            accepted_letter_version=1,
+            accepted_letter_sha256="0" * 64,
+        )
+
+
+class DueDiligenceCheckFactory(BaseFactory):
+    class Meta:
+        model = DueDiligenceCheck
+
+    award = factory.SubFactory(AwardFactory)
+    item = DueDiligenceItem.BANK_DETAILS
+    note = "Checked"
+    completed_at = factory.LazyFunction(utcnow)
+
+
+def complete_due_diligence(award: Award, *, by: User | None = None) -> None:
+    """Tick every item of the award's checklist."""
+    for item in DueDiligenceItem:
+        if item == DueDiligenceItem.CONDITIONS and not award.conditions.strip():
+            continue
+        if any(check.item == item for check in award.checks):
+            continue
+        DueDiligenceCheckFactory(
+            award=award,
+            item=item,
+            register=Register.CHARITY_COMMISSION if item == DueDiligenceItem.REGISTRATION else None,
+            registration_number="1123456" if item == DueDiligenceItem.REGISTRATION else None,
+            completed_by_id=by.id if by else None,
+        )
+    _session().refresh(award)

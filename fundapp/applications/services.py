@@ -23,6 +23,7 @@ from fundapp.applications.eligibility import EligibilityFacts, eligibility_reaso
 from fundapp.applications.models import Answer, Application, ApplicationSection
 from fundapp.applications.states import (
     APPLICATION_TRANSITIONS,
+    DECIDED,
     ApplicationStatus,
     SectionStatus,
 )
@@ -513,6 +514,14 @@ def record_assessment_reopened(*, actor: User | None, application: Application) 
 def record_moderated(*, actor: User, application: Application, score: str) -> None:
     """Moderation fixed the application's final score. Raises InvalidTransition unless assessed."""
     _move(application, ApplicationStatus.MODERATED, actor=actor, action="application.moderated", data={"score": score})
+
+
+def record_decision(*, actor: User, application: Application, status: ApplicationStatus, reason: str) -> None:
+    """The panel decided: approved, rejected or put on the reserve list. Raises InvalidTransition unless moderated
+    (or on the reserve list, which may later be approved or rejected)."""
+    if status not in DECIDED:
+        raise ValueError(f"{status} is not a decision")
+    _move(application, status, actor=actor, action=f"application.{status.value}", data={"reason": reason})
 
 
 # --- withdrawing ---------------------------------------------------------------------------------------

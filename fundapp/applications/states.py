@@ -32,6 +32,9 @@ UNDECIDED = frozenset(
     }
 )
 
+# The panel's decisions (the awards domain records who, when and why).
+DECIDED = frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.RESERVE})
+
 APPLICATION_TRANSITIONS: dict[enum.Enum, frozenset[enum.Enum]] = {
     ApplicationStatus.DRAFT: frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}),
     # Screening runs straight after submission; staff may override either outcome with a reason.

@@ -1,1 +1,5 @@
-"""Awards: decisions, budget guard, awards, letters, acceptance, payments and verification."""
+"""Awards: decisions and the budget guard, due diligence, award letters, acceptance, payments, verification."""
+
+from flask import Blueprint
+
+bp = Blueprint("awards", __name__, template_folder="templates")

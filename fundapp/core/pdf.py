@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import segno
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -133,6 +135,14 @@ def paragraphs(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"\n[ \t]*\n", text) if part.strip()]
 
 
+def qr_svg(text: str, *, title: str) -> Markup:
+    """A QR code for text (a URL the app made) as inline SVG markup with an accessible title, drawn in vectors so
+    it prints sharply. Inline, because documents may not load data: URLs."""
+    code = segno.make(text, error="m")
+    svg = code.svg_inline(scale=3, border=2, title=title, svgclass="qr", lineclass=None, omitsize=False)
+    return Markup(svg)  # noqa: S704 (segno escapes the title; the rest is path data it generated)
+
+
 @cache
 def document_templates(package: str) -> jinja2.Environment:
     """A Jinja environment for one package's document templates (its templates/ folder).
@@ -151,6 +161,7 @@ def document_templates(package: str) -> jinja2.Environment:
     environment.filters["london_datetime"] = format_datetime
     environment.filters["london_date"] = format_date
     environment.filters["paragraphs"] = paragraphs
+    environment.globals["qr_svg"] = qr_svg
     return environment
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.core.models import Base, TimestampMixin, enum_column
+from fundapp.programmes.payment_schedule import default_template_json
 from fundapp.programmes.states import QuestionType, RoundStatus
 
 
@@ -81,6 +82,11 @@ class Round(TimestampMixin, Base):
     assessment_deadline: Mapped[datetime | None]
     # Once moderation starts, assessors can no longer reopen their submitted scorecards.
     moderation_started_at: Mapped[datetime | None]
+    # Decisions: the tranches every award of the call is paid in (payment_schedule.py), and when the fund manager
+    # published the outcomes to applicants (until then applicants read "being assessed").
+    payment_template: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=default_template_json)
+    outcomes_published_at: Mapped[datetime | None]
+    outcomes_published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     fund: Mapped[Fund] = relationship(back_populates="rounds")
     tiers: Mapped[list[Tier]] = relationship(

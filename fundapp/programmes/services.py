@@ -1,8 +1,8 @@
 """Writes for funds and calls (rounds). Every function flushes and never commits; the request or command commits.
 
 Services take plain values and an explicit actor, raise DomainError subclasses naming the field they belong
-to, and record an audit event for every change. A round's status changes only in open_round / close_round,
-through the transition table in states.py.
+to, and record an audit event for every change. A round's status changes only through _move(), checking the
+transition table in states.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NoReturn
+
+import sqlalchemy as sa
 
 from fundapp.accounts.models import User
 from fundapp.accounts.states import LegalType
@@ -34,6 +36,7 @@ from fundapp.programmes.models import (
     Theme,
     Tier,
 )
+from fundapp.programmes.payment_schedule import Tranche, template_problems
 from fundapp.programmes.states import (
     ALLOWED_SCALES,
     DEFAULT_DESCRIPTORS,
@@ -893,3 +896,108 @@ def begin_assessing(*, actor: User | None, round_: Round, reason: str | None = N
     if round_.status == RoundStatus.ASSESSING:
         return
     _move(round_, RoundStatus.ASSESSING, actor=actor, action="round.assessing", reason=reason)
+
+
+# --- decisions: the budget guard, the payment template and publishing outcomes ------------------------------
+
+
+class BudgetExceeded(DomainError):
+    """An award would take the call's commitments past its budget; nothing was committed."""
+
+    def __init__(self, round_: Round, amount_pence: int) -> None:
+        remaining = max(round_.budget_pence - round_.committed_pence, 0)
+        super().__init__(
+            f"Approving {format_pence(amount_pence)} would go over the call's budget: "
+            f"{format_pence(remaining)} of {format_pence(round_.budget_pence)} is left to commit",
+            field="amount",
+        )
+
+
+class BudgetBusy(DomainError):
+    """Another decision was being saved against the same budget at the same moment (SQLite only)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Another decision on this call was being saved at the same moment, so this one was not saved. "
+            "Check the budget left and try again.",
+            field="amount",
+        )
+
+
+def commit_budget(*, actor: User | None, round_: Round, amount_pence: int) -> None:
+    """Commit amount_pence of the call's budget, atomically, whatever else is committing at the same moment.
+
+    One conditional UPDATE adds to committed_pence only while the result stays within budget_pence; the database's
+    CHECK (committed_pence <= budget_pence) backs it. Raises BudgetExceeded when it would not fit (nothing changes),
+    or BudgetBusy when SQLite refused the write because another transaction committed first (try again).
+    """
+    if amount_pence <= 0:
+        raise DomainError("An award must be more than £0", field="amount")
+    statement = (
+        sa.update(Round)
+        .where(Round.id == round_.id, Round.committed_pence + amount_pence <= Round.budget_pence)
+        .values(committed_pence=Round.committed_pence + amount_pence)
+        .execution_options(synchronize_session=False)
+    )
+    try:
+        result = db.session.execute(statement)
+    except sa.exc.OperationalError as exc:
+        if db.engine.dialect.name == "sqlite" and "locked" in str(exc.orig).lower():
+            raise BudgetBusy() from exc
+        raise
+    db.session.refresh(round_, ["committed_pence", "budget_pence"])
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BudgetExceeded(round_, amount_pence)
+    record_event(
+        "round.budget_committed",
+        actor=actor,
+        subject=round_,
+        data={"amount_pence": amount_pence, "committed_pence": round_.committed_pence},
+    )
+
+
+def release_budget(*, actor: User | None, round_: Round, amount_pence: int) -> None:
+    """Give back amount_pence of the call's commitments (an award declined or withdrawn). Flushes."""
+    db.session.execute(
+        sa.update(Round)
+        .where(Round.id == round_.id)
+        .values(committed_pence=Round.committed_pence - amount_pence)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(round_, ["committed_pence"])
+    record_event(
+        "round.budget_released",
+        actor=actor,
+        subject=round_,
+        data={"amount_pence": amount_pence, "committed_pence": round_.committed_pence},
+    )
+
+
+def update_payment_template(*, actor: User | None, round_: Round, tranches: Sequence[Tranche]) -> bool:
+    """Set the tranches the call's awards are paid in. Returns whether anything changed.
+
+    Raises DomainError (field "tranches") listing what is wrong: percentages not adding up to 100, a first payment
+    not due on acceptance, a missing name. Awards already made keep the schedule they were offered.
+    """
+    problems = template_problems(tranches)
+    if problems:
+        raise DomainError("; ".join(problems), field="tranches")
+    rows = [tranche.as_json() for tranche in tranches]
+    if rows == round_.payment_template:
+        return False
+    previous = round_.payment_template
+    round_.payment_template = rows
+    db.session.flush()
+    record_event("round.payment_template_updated", actor=actor, subject=round_, data={"from": previous, "to": rows})
+    return True
+
+
+def publish_outcomes(*, actor: User | None, round_: Round, now: datetime) -> None:
+    """Record that the call's outcomes are published (applicants can now read their decisions) and move the call
+    on to decided. Raises DomainError if they already were, InvalidTransition unless the call is assessing.
+    Whether every application has a decision is the awards domain's check."""
+    if round_.outcomes_published_at is not None:
+        raise DomainError("The outcomes of this call have already been published")
+    round_.outcomes_published_at = now
+    round_.outcomes_published_by_id = actor.id if actor is not None else None
+    _move(round_, RoundStatus.DECIDED, actor=actor, action="round.outcomes_published", reason=None)

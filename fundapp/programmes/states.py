@@ -113,3 +113,18 @@ def call_phase(round_: Any, now: datetime) -> str:
     if round_.status != RoundStatus.OPEN or round_.closes_at <= now:
         return "closed"
     return "upcoming" if round_.opens_at > now else "open"
+
+
+class PaymentTrigger(enum.StrEnum):
+    """What makes a tranche due."""
+
+    ACCEPTANCE = "acceptance"
+    INTERIM_REPORT = "interim_report"
+    FINAL_REPORT = "final_report"
+
+
+TRIGGER_LABELS = {
+    PaymentTrigger.ACCEPTANCE: "On acceptance of the grant",
+    PaymentTrigger.INTERIM_REPORT: "On approval of the interim report",
+    PaymentTrigger.FINAL_REPORT: "On approval of the final report",
+}

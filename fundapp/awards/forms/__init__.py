@@ -1,0 +1,1 @@
+"""Forms for the awards pages, one module per page group (like views)."""

@@ -1,0 +1,3 @@
+"""Placeholder: being written."""
+
+from fundapp.awards import bp  # noqa: F401
