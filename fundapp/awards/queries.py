@@ -5,6 +5,7 @@ Lists load what their pages show in a fixed number of statements, whatever the n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -46,8 +47,15 @@ def find_award_for_application(application_id: int) -> Award | None:
 
 
 def find_award_by_code(code: str) -> Award | None:
-    """The award a letter's verification code names (codes are printed in capitals with a dash)."""
-    normalised = code.strip().upper()
+def normalise_verification_code(code: str) -> str:
+    """A code as typed ('7kq4 mz2p-xa', '7KQ4MZ2PXA') as letters print it: 7KQ4-MZ2P-XA."""
+    raw = re.sub(r"[\s-]+", "", code).upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 10 else raw
+
+
+    """The award a letter's verification code names (printed in capitals with dashes; typed any case, dashes
+    optional)."""
+    normalised = normalise_verification_code(code)
     if not normalised or len(normalised) > 20:
         return None
     return db.session.scalar(

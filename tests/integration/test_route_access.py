@@ -98,6 +98,15 @@ ROUTE_ACCESS: dict[str, str] = {
     "assessment.moderate": "signed_in",
     "assessment.ranking": "signed_in",
     "assessment.ranking_csv": "signed_in",
+    # awards: a call's awards, one award (due diligence, letters), public letter verification
+    "awards.round_awards": "signed_in",
+    "awards.award_detail": "signed_in",
+    "awards.complete_check": "signed_in",
+    "awards.undo_check": "signed_in",
+    "awards.issue_letter": "signed_in",
+    "awards.staff_letter": "signed_in",
+    "awards.verify": "public",
+    "awards.verify_lookup": "public",
     # reporting
     "reporting.home": "public",
 }
