@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from fundapp.applications.demo import load_demo_applications, load_earlier_call_applications
 from fundapp.assessment.demo import load_demo_assessment
+from fundapp.awards.demo import load_demo_awards
 from fundapp.core.errors import DomainError
 from fundapp.core.transactions import commit_unit_of_work
 from fundapp.programmes import queries as programme_queries
@@ -28,7 +29,8 @@ def load_all() -> list[str]:
     """Every domain's demo data in the order the lifecycle needs; returns what was created.
 
     The earlier call is created open, receives its bids (dated inside its window), is closed, and only then
-    assessed; the open call gets its bids at the server clock and is left for a fund manager to assign.
+    assessed, decided and awarded; the open call gets its bids at the server clock and is left for a fund manager
+    to assign.
     """
     created = load_demo()
     current = programme_queries.find_round_by_code(CURRENT_CALL)
@@ -39,13 +41,14 @@ def load_all() -> list[str]:
         created += load_earlier_call_applications(previous)
     close_previous_call()
     created += load_demo_assessment()
+    created += load_demo_awards()
     return created
 
 
 @demo_cli.command("load")
 def load() -> None:
-    """Load the demo Shared Endeavour Fund (SEF-5 assessed and being moderated, SEF-6 open with applications) and a
-    person per role."""
+    """Load the demo Shared Endeavour Fund (SEF-5 assessed, decided and awarded, SEF-6 open with applications) and
+    a person per role."""
     try:
         created = load_all()
     except DomainError as exc:

@@ -1,0 +1,184 @@
+"""Demo decisions and awards for the earlier call, SEF-5, through the real services.
+
+After assessment (assessment/demo.py) the panel finishes moderating, funds the bids above the funding line (the
+last at a reduced amount with a condition), puts the next on the reserve list and rejects the rest with feedback,
+then publishes the outcomes. Finance completes due diligence, the fund manager issues three offer letters: two
+organisations accept and are paid their first tranche, one declines. One more award has its checks done and is
+waiting for its letter (so `flask letters build --round SEF-5`, or "Letters" on the call's page, has one to build),
+and the conditional award is still waiting on its checks.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fundapp.accounts import queries as account_queries
+from fundapp.accounts.models import User
+from fundapp.accounts.states import MemberRole
+from fundapp.assessment import queries as assessment_queries
+from fundapp.assessment import services as assessment_services
+from fundapp.assessment.ranking import build_ranking
+from fundapp.assessment.states import ModerationStatus
+from fundapp.awards import queries, services
+from fundapp.awards.models import Award
+from fundapp.awards.states import DueDiligenceItem, PaymentStatus, Register
+from fundapp.core.clock import to_london, utcnow
+from fundapp.core.errors import DomainError
+from fundapp.programmes import queries as programme_queries
+from fundapp.programmes.demo import PREVIOUS_CALL
+from fundapp.programmes.states import RoundStatus
+
+FUND_MANAGER = "fund.manager@example.org"
+FINANCE_OFFICER = "finance@example.org"
+REDUCED_BY_PENCE = 250_000  # the last bid above the line is funded £2,500 short of what it asked for
+CONDITION = (
+    "Before the first payment, send us your updated safeguarding policy, adopted by your trustees, covering the "
+    "online sessions described in your application."
+)
+REJECTION_FEEDBACK = (
+    "Thank you for your application. The panel valued your knowledge of the young people you work with, but the "
+    "bid scored below the funding line: the outcomes were not specific enough to measure, and the budget did not "
+    "show how the sessions would continue after the grant. We would welcome an application to a future call."
+)
+RESERVE_FEEDBACK = "Your bid scored just below the funding line. If money becomes available, we will contact you."
+DECLINE_REASON = "Our lead youth worker has left and we can no longer deliver the project in the time set out."
+
+
+def _person(email: str) -> User:
+    user = account_queries.find_user_by_email(email)
+    if user is None:
+        raise DomainError(f"The demo needs {email}: load the programmes demo first")
+    return user
+
+
+def _owner(award: Award) -> User:
+    for membership in award.organisation.memberships:
+        if membership.role == MemberRole.OWNER:
+            return membership.user
+    raise DomainError(f"The demo expected {award.organisation.name} to have an owner")
+
+
+def _finish_moderation(round_id: int, manager: User) -> None:
+    for moderation in assessment_queries.list_round_moderations(round_id):
+        if moderation.status == ModerationStatus.FLAGGED:
+            assessment_services.resolve_moderation(
+                actor=manager,
+                moderation=moderation,
+                entries={},
+                note="Panel discussion: the assessors' mean stands; the spread came from reading the budget "
+                "differently, and both readings were reasonable.",
+            )
+
+
+def _decide(round_id: int, manager: User) -> list[Award]:
+    round_ = programme_queries.get_round(round_id)
+    ranking = build_ranking(round_)
+    applications = {a.id: a for a in assessment_queries.list_ranking_applications(round_id)}
+    awards = []
+    below = [row for row in ranking.rows if not row.above_line]
+    above = [row for row in ranking.rows if row.above_line]
+    now = utcnow()
+    for position, row in enumerate(above):
+        last = position == len(above) - 1
+        awards.append(
+            services.approve_application(
+                actor=manager,
+                application=applications[row.application_id],
+                amount_pence=row.requested_pence - (REDUCED_BY_PENCE if last else 0),
+                conditions=CONDITION if last else "",
+                reason="Above the funding line" + ("; the panel funded the core sessions only" if last else ""),
+                now=now,
+            )
+        )
+    for position, row in enumerate(below):
+        application = applications[row.application_id]
+        if position == 0:
+            services.reserve_application(
+                actor=manager, application=application, feedback=RESERVE_FEEDBACK, reason="Next in line", now=now
+            )
+        else:
+            services.reject_application(
+                actor=manager, application=application, feedback=REJECTION_FEEDBACK, reason="Below the line", now=now
+            )
+    services.publish_outcomes(actor=manager, round_=round_, now=now)
+    return awards
+
+
+def _check_everything(award: Award, finance: User, *, leave: frozenset[DueDiligenceItem] = frozenset()) -> None:
+    now = utcnow()
+    for item in services.checklist_items(award):
+        if item in leave:
+            continue
+        registration = item == DueDiligenceItem.REGISTRATION
+        services.complete_check(
+            actor=finance,
+            award=award,
+            item=item,
+            note="Demo: checked against the original documents" if not registration else "Name and status match",
+            register=Register.CHARITY_COMMISSION.value if registration else None,
+            registration_number=(award.organisation.charity_number or "1123456") if registration else None,
+            now=now,
+        )
+
+
+def _accept_and_pay(award: Award, finance: User) -> None:
+    owner = _owner(award)
+    latest = queries.list_letters(award.id)[0]
+    now = utcnow()
+    services.accept_award(
+        actor=owner,
+        award=award,
+        name=owner.full_name,
+        position="Chair of trustees",
+        confirmed=True,
+        letter_version=latest.version,
+        ip_address="127.0.0.1",
+        now=now,
+    )
+    first = award.payments[0]
+    services.approve_payment(actor=finance, payment=first, now=now)
+    services.record_payment_paid(
+        actor=finance,
+        payment=first,
+        reference=f"BACS-{award.reference}-1",
+        paid_on=to_london(now).date(),
+        now=now + timedelta(seconds=1),
+    )
+
+
+def load_demo_awards() -> list[str]:
+    """Decide SEF-5 and take its awards through letters, acceptance and first payments; returns what was created,
+    or nothing when the call already has decisions (or was never assessed)."""
+    round_ = programme_queries.find_round_by_code(PREVIOUS_CALL)
+    if round_ is None or round_.status != RoundStatus.ASSESSING or queries.list_round_decisions(round_.id):
+        return []
+    manager, finance = _person(FUND_MANAGER), _person(FINANCE_OFFICER)
+    _finish_moderation(round_.id, manager)
+    awards = _decide(round_.id, manager)
+    if len(awards) < 4:
+        raise DomainError("The demo expected at least four bids above SEF-5's funding line")
+    conditional = awards[-1]
+    for award in awards[:-1]:
+        _check_everything(award, finance)
+    _check_everything(
+        conditional, finance, leave=frozenset({DueDiligenceItem.CONDITIONS, DueDiligenceItem.GOVERNING_DOCUMENT})
+    )
+    for award in awards[:3]:
+        services.issue_award_letter(actor=manager, award=award, now=utcnow())
+    for award in awards[:2]:
+        _accept_and_pay(award, finance)
+    declining = awards[2]
+    services.decline_award(
+        actor=_owner(declining),
+        award=declining,
+        reason=DECLINE_REASON,
+        letter_version=queries.list_letters(declining.id)[0].version,
+        ip_address="127.0.0.1",
+        now=utcnow(),
+    )
+    paid = sum(1 for award in awards for p in award.payments if p.status == PaymentStatus.PAID)
+    return [
+        *(f"award: {award.reference}" for award in awards),
+        *(f"letter: {award.reference}" for award in awards[:3]),
+        *(["payment: first tranche"] * paid),
+    ]
