@@ -119,7 +119,9 @@ class TestConfig(Config):
     GRANT_ID_PREFIX = "360G-test"
 
     def __init__(self) -> None:
-        pass
+        # Read when the app is built, not when this module is imported: the test suite sets TEST_DATABASE_URL (a
+        # SQLite file by default, so separate connections really are separate) after importing the app.
+        self.SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
 
 
 class ProductionConfig(Config):
