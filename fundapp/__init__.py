@@ -145,12 +145,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     from fundapp.accounts.cli import users_cli
+    from fundapp.awards.cli import letters_cli
     from fundapp.core.cli import mail_cli
     from fundapp.reporting.cli import demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(letters_cli)
 
 
 def _load_user(session_token: str):  # type: ignore[no-untyped-def]

@@ -251,3 +251,15 @@ def list_applicant_contacts(application: Application) -> list[str]:
         if email not in emails:
             emails.append(email)
     return emails
+
+
+def list_batches(round_id: int) -> list[LetterBatch]:
+    """The call's bulk letter runs, newest first, with who started each."""
+    return list(
+        db.session.scalars(
+            sa.select(LetterBatch)
+            .options(selectinload(LetterBatch.created_by))
+            .where(LetterBatch.round_id == round_id)
+            .order_by(LetterBatch.id.desc())
+        )
+    )

@@ -9,7 +9,10 @@ programmes services' guard (a conditional UPDATE backed by a CHECK constraint).
 
 from __future__ import annotations
 
+import io
+import re
 import secrets
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +26,7 @@ from fundapp.applications.models import Application
 from fundapp.applications.states import ApplicationStatus
 from fundapp.assessment.ranking import build_ranking, tier_for
 from fundapp.awards import letters, permissions, queries
-from fundapp.awards.models import Award, Decision, DueDiligenceCheck, Payment
+from fundapp.awards.models import Award, Decision, DueDiligenceCheck, LetterBatch, Payment
 from fundapp.awards.states import (
     AWARD_TRANSITIONS,
     DUE_DILIGENCE_LABELS,
@@ -31,18 +34,22 @@ from fundapp.awards.states import (
     REGISTER_FORMATS,
     REGISTER_LABELS,
     AwardStatus,
+    BatchStatus,
     DueDiligenceItem,
     Outcome,
     PaymentStatus,
     Register,
     normalise_registration_number,
 )
-from fundapp.core.audit import record_event
+from fundapp.core import storage
+from fundapp.core.audit import AuditEvent, record_event
 from fundapp.core.clock import format_date, to_london
 from fundapp.core.documents import StoredDocument, find_latest_document, store_document
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
 from fundapp.core.money import format_pence
+from fundapp.core.spreadsheets import csv_bytes
+from fundapp.core.transactions import after_commit, after_rollback
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
@@ -562,16 +569,22 @@ def _require_letter_issuable(actor: User | None, award: Award) -> None:
         )
 
 
-def prepare_letter(*, actor: User | None, award: Award, now: datetime) -> tuple[letters.AwardLetter, bytes]:
-    """Check a letter can be issued and render it (no writes: a job renders outside its write transaction).
-    Raises as issue_award_letter."""
+def letter_context(*, actor: User | None, award: Award, now: datetime) -> letters.AwardLetter:
+    """Check a letter can be issued and read what it will say (reads only: a job ends its read transaction here and
+    renders the PDF outside any transaction). Raises as issue_award_letter."""
     _require_letter_issuable(actor, award)
-    context = letters.build_letter_context(
+    return letters.build_letter_context(
         award,
         issued_on=to_london(now).date(),
         signed_by_name=actor.full_name if actor is not None else award.round.fund.name,
         signed_by_role=f"Fund manager, {award.round.fund.name}",
     )
+
+
+def prepare_letter(*, actor: User | None, award: Award, now: datetime) -> tuple[letters.AwardLetter, bytes]:
+    """Check a letter can be issued and render it (no writes: a job renders outside its write transaction).
+    Raises as issue_award_letter."""
+    context = letter_context(actor=actor, award=award, now=now)
     return context, letters.render_letter(context)
 
 
@@ -841,3 +854,316 @@ def record_payment_failed(*, actor: User, payment: Payment, reason: str, now: da
 def payments_total(payments: Sequence[Payment], *, status: PaymentStatus | None = None) -> int:
     """The sum of the payments (of one status, if given), in pence."""
     return sum(p.amount_pence for p in payments if status is None or p.status == status)
+
+
+# --- bulk letters --------------------------------------------------------------------------------------------
+# A batch issues the letters of every award of a call that is ready for one, as background jobs (awards.jobs): each
+# award's PDF is rendered outside any transaction, then recorded and counted in one short write transaction whose
+# first statement is a conditional UPDATE of the batch row (done = done + 1). That UPDATE takes the write lock
+# (SQLite) or the row lock (PostgreSQL) before anything is read, so two worker processes never lose a count, never
+# pass the batch's total, and the progress page reads done/failed/total straight from the row.
+
+ACTIVE_BATCH_STATUSES = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+# Audit actions that say "this award has been dealt with by batch N" (a retried job must not count it twice).
+BATCH_LETTER_ISSUED = "letters.batch_letter_issued"
+BATCH_LETTER_FAILED = "letters.batch_letter_failed"
+ZIP_MANIFEST = "manifest.csv"
+MANIFEST_HEADER = ("reference", "organisation", "amount", "version", "sha256")
+
+
+@dataclass(frozen=True)
+class LetterPlan:
+    """What a batch started now would do: the awards ready for their letter, and those waiting on due diligence."""
+
+    ready_award_ids: tuple[int, ...]
+    waiting_references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """A batch's counts straight after one award was counted."""
+
+    done: int
+    failed: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.done + self.failed >= self.total
+
+
+def plan_letter_batch(round_: Round) -> LetterPlan:
+    """The call's awards still on offer with no letter yet: ready when their due diligence is complete, otherwise
+    waiting on it (in reference order)."""
+    awards = [a for a in queries.list_round_awards(round_.id) if a.status == AwardStatus.OFFERED]
+    issued = queries.latest_letters(a.id for a in awards)
+    ready, waiting = [], []
+    for award in awards:
+        if award.id in issued:
+            continue
+        if outstanding_checks(award):
+            waiting.append(award.reference)
+        else:
+            ready.append(award.id)
+    return LetterPlan(ready_award_ids=tuple(ready), waiting_references=tuple(waiting))
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _enqueue_batch(batch_id: int) -> None:
+    from fundapp.awards.jobs import run_letter_batch
+
+    run_letter_batch(batch_id)
+
+
+def start_letter_batch(*, actor: User, round_: Round, now: datetime) -> LetterBatch:
+    """Start issuing the letters of every award of the call that is ready for one (on offer, due diligence complete,
+    no letter yet), as a background job queued after the commit. Awards still waiting on due diligence are left out.
+
+    Raises NotAllowed for anyone but the call's fund managers; DomainError before the outcomes are published, while
+    another batch of the call is queued or running, and when no award is ready (saying how many wait on due
+    diligence).
+    """
+    if not permissions.can_decide(actor, round_):
+        raise NotAllowed("Only the call's fund managers can issue award letters.")
+    if round_.outcomes_published_at is None:
+        raise DomainError("Publish the call's outcomes before issuing letters")
+    latest = queries.find_latest_batch(round_.id)
+    if latest is not None and latest.status in ACTIVE_BATCH_STATUSES:
+        raise DomainError("Letters for this call are already being made: wait for that run to finish")
+    plan = plan_letter_batch(round_)
+    if not plan.ready_award_ids:
+        message = "No awards are ready for a letter"
+        if plan.waiting_references:
+            message += f": {_plural(len(plan.waiting_references), 'award waits', 'awards wait')} on due diligence"
+        raise DomainError(message)
+    batch = LetterBatch(
+        round_id=round_.id,
+        status=BatchStatus.QUEUED,
+        award_ids=list(plan.ready_award_ids),
+        total=len(plan.ready_award_ids),
+        done=0,
+        failed=0,
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    record_event(
+        "letters.batch_started",
+        actor=actor,
+        subject=batch,
+        data={
+            "round_id": round_.id,
+            "award_ids": batch.award_ids,
+            "total": batch.total,
+            "waiting_on_due_diligence": list(plan.waiting_references),
+        },
+    )
+    batch_id = batch.id
+    after_commit(lambda: _enqueue_batch(batch_id))
+    return batch
+
+
+def mark_batch_running(*, batch_id: int) -> list[int]:
+    """Claim a queued batch for running (a conditional UPDATE: only one job wins). Returns its award ids, or []
+    when it was already claimed."""
+    result = db.session.execute(
+        sa.update(LetterBatch)
+        .where(LetterBatch.id == batch_id, LetterBatch.status == BatchStatus.QUEUED)
+        .values(status=BatchStatus.RUNNING)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return []
+    batch = db.session.get(LetterBatch, batch_id, populate_existing=True)
+    return list(batch.award_ids) if batch is not None else []
+
+
+def running_batch(batch_id: int) -> LetterBatch | None:
+    """The batch, freshly read, if it is running (None once it is finished, or if it does not exist)."""
+    batch = db.session.get(LetterBatch, batch_id, populate_existing=True)
+    return batch if batch is not None and batch.status == BatchStatus.RUNNING else None
+
+
+def batch_letter_settled(*, batch_id: int, award_id: int) -> bool:
+    """Whether the batch has already counted this award (issued or failed): a job retried after its commit."""
+    rows = db.session.scalars(
+        sa.select(AuditEvent.data).where(
+            AuditEvent.subject_type == Award.__name__,
+            AuditEvent.subject_id == award_id,
+            AuditEvent.action.in_((BATCH_LETTER_ISSUED, BATCH_LETTER_FAILED)),
+        )
+    )
+    return any(isinstance(data, dict) and data.get("batch_id") == batch_id for data in rows)
+
+
+def batch_letter_context(*, batch: LetterBatch, award: Award, now: datetime) -> letters.AwardLetter | None:
+    """What the batch's letter for the award will say, checked as issue_award_letter checks it, signed by the person
+    who started the batch (reads only). None when the award's letter was issued some other way since the batch
+    started: it counts as done and no second version is made.
+
+    Raises DomainError when the award changed since (withdrawn, due diligence undone …) and NotAllowed when the
+    person who started the batch may no longer issue letters."""
+    if award.status != AwardStatus.OFFERED:
+        if find_latest_document(kind=letters.DOCUMENT_KIND, subject=award) is not None:
+            return None
+        raise DomainError("the offer is no longer open, so no letter was issued")
+    return letter_context(actor=batch.created_by, award=award, now=now)
+
+
+def _count_batch_letter(batch_id: int, *, issued: bool, problem: str = "") -> BatchProgress | None:
+    """Count one award of a running batch as done or failed with one conditional UPDATE (never past its total).
+    Returns the counts after, or None when the batch is not running or already complete (nothing counted)."""
+    if issued:
+        values: dict[str, Any] = {"done": LetterBatch.done + 1}
+    else:
+        values = {
+            "failed": LetterBatch.failed + 1,
+            "error": sa.func.coalesce(LetterBatch.error, "", type_=sa.Text) + f"{problem}\n",
+        }
+    row = db.session.execute(
+        sa.update(LetterBatch)
+        .where(
+            LetterBatch.id == batch_id,
+            LetterBatch.status == BatchStatus.RUNNING,
+            LetterBatch.done + LetterBatch.failed < LetterBatch.total,
+        )
+        .values(**values)
+        .returning(LetterBatch.done, LetterBatch.failed, LetterBatch.total)
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    return None if row is None else BatchProgress(done=row[0], failed=row[1], total=row[2])
+
+
+def record_batch_letter(
+    *, batch_id: int, award_id: int, letter: letters.AwardLetter | None, pdf: bytes | None, now: datetime
+) -> BatchProgress | None:
+    """Count the award as done, store its rendered letter as issued by the person who started the batch (and email
+    the applicant), in that order: the count comes first so it takes the write lock before anything is read.
+    An award whose letter was issued some other way since is counted without a second version. Returns the counts,
+    or None when the batch is no longer running (nothing is written).
+
+    Raises as record_letter when the award changed after the letter was rendered (the caller rolls back and counts
+    it as failed)."""
+    progress = _count_batch_letter(batch_id, issued=True)
+    if progress is None:
+        return None
+    batch = db.session.get(LetterBatch, batch_id, populate_existing=True)
+    award = queries.get_award(award_id)
+    assert batch is not None
+    data: dict[str, Any] = {"batch_id": batch_id}
+    if award.status == AwardStatus.OFFERED:
+        if letter is None or pdf is None:
+            raise DomainError("the letter was not rendered")
+        document = record_letter(actor=batch.created_by, award=award, letter=letter, pdf=pdf, now=now)
+    else:
+        latest = find_latest_document(kind=letters.DOCUMENT_KIND, subject=award)
+        if latest is None:
+            raise DomainError("the offer is no longer open, so no letter was issued")
+        document, data["issued_elsewhere"] = latest, True
+    record_event(
+        BATCH_LETTER_ISSUED,
+        actor=batch.created_by,
+        subject=award,
+        data={**data, "version": document.version, "sha256": document.sha256},
+    )
+    return progress
+
+
+def record_batch_failure(*, batch_id: int, award_id: int, problem: str) -> BatchProgress | None:
+    """Count the award as failed, keeping why (its reference and the reason) in the batch's error text. Returns the
+    counts, or None when the batch is no longer running."""
+    award = db.session.get(Award, award_id)
+    reference = award.reference if award is not None else f"award {award_id}"
+    progress = _count_batch_letter(batch_id, issued=False, problem=f"{reference}: {problem}")
+    if progress is not None and award is not None:
+        record_event(BATCH_LETTER_FAILED, actor=None, subject=award, data={"batch_id": batch_id, "problem": problem})
+    return progress
+
+
+def letter_file_name(reference: str) -> str:
+    """The name of an award's letter in a ZIP or folder of letters: <reference>.pdf, made safe as a file name."""
+    return (re.sub(r"[^A-Za-z0-9_-]+", "-", reference).strip("-") or "award") + ".pdf"
+
+
+def current_letters(round_id: int, award_ids: Sequence[int] | None = None) -> list[tuple[Award, StoredDocument]]:
+    """The newest letter of each of the call's awards that has one (only those in award_ids, if given), in
+    reference order."""
+    wanted = set(award_ids) if award_ids is not None else None
+    awards = [a for a in queries.list_round_awards(round_id) if wanted is None or a.id in wanted]
+    documents = queries.latest_letters(a.id for a in awards)
+    return [(award, documents[award.id]) for award in awards if award.id in documents]
+
+
+def letter_manifest(letters_: Sequence[tuple[Award, StoredDocument]]) -> bytes:
+    """manifest.csv for a set of letters: reference, organisation, amount, letter version and SHA-256."""
+    rows = [
+        (
+            award.reference,
+            award.organisation.name,
+            format_pence(award.amount_pence, show_pence=True),
+            document.version,
+            document.sha256,
+        )
+        for award, document in letters_
+    ]
+    return csv_bytes(MANIFEST_HEADER, rows)
+
+
+def letter_zip(batch: LetterBatch, *, now: datetime) -> bytes:
+    """A ZIP (deflated) of the newest letter of every award in the batch, named <reference>.pdf, with a
+    manifest.csv (letter_manifest)."""
+    chosen = current_letters(batch.round_id, batch.award_ids)
+    stamp = to_london(now).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in [
+            *((letter_file_name(award.reference), storage.read(document.storage_key)) for award, document in chosen),
+            (ZIP_MANIFEST, letter_manifest(chosen)),
+        ]:
+            archive.writestr(zipfile.ZipInfo(name, stamp), data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def finish_letter_batch(*, batch_id: int, now: datetime) -> LetterBatch | None:
+    """Close a batch once every award is counted: claim it with a conditional UPDATE (running → done, or failed when
+    no letter was issued; only one caller wins), store the ZIP of its letters and record when it finished.
+    Returns the batch, or None when it is not complete or another job already finished it."""
+    status_type = LetterBatch.__table__.c.status.type
+    result = db.session.execute(
+        sa.update(LetterBatch)
+        .where(
+            LetterBatch.id == batch_id,
+            LetterBatch.status == BatchStatus.RUNNING,
+            LetterBatch.done + LetterBatch.failed >= LetterBatch.total,
+        )
+        .values(
+            status=sa.case(
+                (LetterBatch.done > 0, sa.literal(BatchStatus.DONE, status_type)),
+                else_=sa.literal(BatchStatus.FAILED, status_type),
+            ),
+            finished_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    batch = db.session.get(LetterBatch, batch_id, populate_existing=True)
+    assert batch is not None
+    if batch.done:
+        data = letter_zip(batch, now=now)
+        key = storage.save(data)
+        after_rollback(lambda: storage.delete(key))
+        batch.zip_storage_key = key
+        batch.zip_size_bytes = len(data)
+        db.session.flush()
+    record_event(
+        "letters.batch_finished",
+        actor=None,
+        subject=batch,
+        data={"status": batch.status.value, "done": batch.done, "failed": batch.failed, "total": batch.total},
+    )
+    return batch

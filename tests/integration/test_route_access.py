@@ -107,6 +107,11 @@ ROUTE_ACCESS: dict[str, str] = {
     "awards.staff_letter": "signed_in",
     "awards.verify": "public",
     "awards.verify_lookup": "public",
+    # awards: bulk letters (the call's staff see progress and the ZIP; only its fund managers start a batch)
+    "awards.letter_batches": "signed_in",
+    "awards.letter_batch": "signed_in",
+    "awards.letter_batch_status": "signed_in",
+    "awards.letter_batch_zip": "signed_in",
     # reporting
     "reporting.home": "public",
 }
