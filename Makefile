@@ -29,14 +29,14 @@ migrate: install ## Bring the database schema up to date
 demo: migrate ## Load the demo Shared Endeavour Fund (safe to run again)
 	$(BIN)/flask demo load
 
-run: demo ## Set everything up and serve the demo on http://127.0.0.1:5000
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+run: demo ## Set everything up and serve the demo on http://127.0.0.1:5000, with a job worker (Ctrl-C stops both)
+	BIN=$(BIN) bash scripts/run-dev.sh
 
 serve: ## Serve without setting up again
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-worker: install ## Run a background-job worker (for HUEY_IMMEDIATE=0 or REDIS_URL set)
-	$(BIN)/huey_consumer fundapp.worker.huey --workers 2
+worker: install ## Run a background-job worker: two processes, one per core (for HUEY_IMMEDIATE=0 or REDIS_URL set)
+	$(BIN)/huey_consumer fundapp.worker.huey -k process -w 2
 
 test: install lint ## Set up, check the code and run the whole test suite
 	$(BIN)/pytest -q
