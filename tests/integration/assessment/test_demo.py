@@ -1,4 +1,5 @@
-"""`flask demo load` leaves the earlier call SEF-5 assessed and being moderated, and SEF-6 ready for auto-assign.
+"""`flask demo load` leaves the earlier call SEF-5 assessed and moderated (then decided: see tests/integration/awards/
+test_demo.py), and SEF-6 ready for auto-assign.
 
 Everything is made through the assessment services; these tests check the state a newcomer finds. The demo is
 loaded once for the module (see loaded_demo in tests/integration/programmes/test_demo_cli.py).
@@ -51,7 +52,7 @@ def test_every_earlier_bid_has_two_submitted_scorecards_with_a_justified_score_o
     round_ = _round("SEF-5")
     applications = _applications(round_)
 
-    assert round_.status in (RoundStatus.CLOSED, RoundStatus.ASSESSING)
+    assert round_.status in (RoundStatus.CLOSED, RoundStatus.ASSESSING, RoundStatus.DECIDED)
     assert len(applications) == 10
     assert all(a.submitted_at and round_.opens_at <= a.submitted_at < round_.closes_at for a in applications)
     for application in applications:
@@ -105,7 +106,7 @@ def test_a_standing_connection_keeps_its_assessor_away_from_the_organisation_in_
     assert any(a.organisation_id == connection.organisation_id for a in _applications(_round("SEF-6")))
 
 
-def test_moderation_has_one_flagged_bid_resolved_with_a_moderated_score_and_one_flagged_bid_waiting() -> None:
+def test_moderation_resolved_one_flagged_bid_with_a_moderated_score_and_the_other_keeping_its_mean() -> None:
     round_ = _round("SEF-5")
     moderations = queries.list_round_moderations(round_.id)
 
@@ -113,18 +114,18 @@ def test_moderation_has_one_flagged_bid_resolved_with_a_moderated_score_and_one_
     assert len(moderations) == 10
     assert sum(m.was_flagged for m in moderations) == 2
     resolved_flagged = [m for m in moderations if m.was_flagged and m.status == ModerationStatus.RESOLVED]
-    waiting = [m for m in moderations if m.status == ModerationStatus.FLAGGED]
-    assert len(resolved_flagged) == 1 and len(waiting) == 1
-    moderated = resolved_flagged[0]
+    assert len(resolved_flagged) == 2
+    moderated = next(m for m in resolved_flagged if m.scores)
+    kept_mean = next(m for m in resolved_flagged if not m.scores)
     assert moderated.application.organisation.name == MODERATION.organisation
     assert moderated.note == MODERATION.note
     assert [(s.criterion.name, s.score, s.reason) for s in moderated.scores] == [
         (MODERATION.criterion, MODERATION.score, MODERATION.reason)
     ]
-    assert moderated.application.status == ApplicationStatus.MODERATED
     assert any("differ by 3 points" in flag for flag in moderated.flags)
-    assert any("bottom of the scale" in flag for flag in waiting[0].flags)
-    assert waiting[0].application.status == ApplicationStatus.ASSESSED
+    # The panel kept the other flagged bid's mean, saying why (awards/demo.py, before deciding).
+    assert any("bottom of the scale" in flag for flag in kept_mean.flags)
+    assert kept_mean.note.startswith("Panel discussion")
     # Every unflagged bid had its mean confirmed.
     assert all(m.status == ModerationStatus.RESOLVED for m in moderations if not m.was_flagged)
 
