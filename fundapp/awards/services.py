@@ -24,7 +24,7 @@ from fundapp.accounts.models import User
 from fundapp.applications import services as application_services
 from fundapp.applications.models import Application
 from fundapp.applications.states import ApplicationStatus
-from fundapp.assessment.ranking import build_ranking, tier_for
+from fundapp.assessment.ranking import RankedApplication, build_ranking, tier_for
 from fundapp.awards import letters, permissions, queries
 from fundapp.awards.models import Award, Decision, DueDiligenceCheck, LetterBatch, Payment
 from fundapp.awards.states import (
@@ -309,6 +309,7 @@ class BulkApproval:
     total_pence: int
     budget_pence: int
     committed_pence: int
+    rows: tuple[RankedApplication, ...] = ()  # the ranking's rows of those applications (titles, amounts), in order
 
     @property
     def committed_after_pence(self) -> int:
@@ -335,6 +336,7 @@ def plan_bulk_approval(round_: Round) -> BulkApproval:
         total_pence=sum(row.requested_pence for row in rows),
         budget_pence=round_.budget_pence,
         committed_pence=round_.committed_pence,
+        rows=tuple(rows),
     )
 
 

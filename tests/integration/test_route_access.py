@@ -112,6 +112,12 @@ ROUTE_ACCESS: dict[str, str] = {
     "awards.letter_batch": "signed_in",
     "awards.letter_batch_status": "signed_in",
     "awards.letter_batch_zip": "signed_in",
+    # awards: deciding a call (its fund managers; finance officers and admins may view) and the applicant's outcome
+    "awards.decisions": "signed_in",
+    "awards.decide": "signed_in",
+    "awards.approve_above_line": "signed_in",
+    "awards.publish_outcomes": "signed_in",
+    "awards.applicant_outcome": "signed_in",
     # reporting
     "reporting.home": "public",
 }
