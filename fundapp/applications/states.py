@@ -108,6 +108,31 @@ STATUS_TAG_CLASSES = {
 }
 
 
+# What an applicant reads about a decision once the fund has published the call's outcomes (the awards domain's
+# OUTCOME_APPLICANT_LABELS, said of the application), and the colour of its tag. Until then a decision is
+# "Submitted – being assessed", in blue, like any application in assessment.
+PUBLISHED_LABELS = {
+    ApplicationStatus.APPROVED: "Awarded",
+    ApplicationStatus.REJECTED: "Not funded",
+    ApplicationStatus.RESERVE: "On the reserve list",
+}
+UNPUBLISHED_TAG_CLASS = "govuk-tag--blue"
+
+
+def applicant_label(status: ApplicationStatus, *, outcomes_published: bool) -> str:
+    """What the applicant reads about their application: a decision only once the call's outcomes are published."""
+    if outcomes_published and status in PUBLISHED_LABELS:
+        return PUBLISHED_LABELS[status]
+    return APPLICANT_LABELS[status]
+
+
+def applicant_tag_class(status: ApplicationStatus, *, outcomes_published: bool) -> str:
+    """The colour of the applicant's status tag: a decision's colour shows only once it is published."""
+    if status in DECIDED and not outcomes_published:
+        return UNPUBLISHED_TAG_CLASS
+    return STATUS_TAG_CLASSES[status]
+
+
 class SectionStatus(enum.StrEnum):
     """A task in the applicant's task list. Completed only when the applicant says so and every answer is valid."""
 

@@ -15,11 +15,14 @@ from fundapp.applications.forms import CompleteSectionForm, SectionForm, StartAp
 from fundapp.applications.models import Application
 from fundapp.applications.states import (
     APPLICANT_LABELS,
+    DECIDED,
     SECTION_LABELS,
     STAFF_LABELS,
     STATUS_TAG_CLASSES,
     ApplicationStatus,
     SectionStatus,
+    applicant_label,
+    applicant_tag_class,
 )
 from fundapp.core import storage
 from fundapp.core.audit import record_read_event
@@ -406,6 +409,23 @@ def accept_for(file_types: list[str]) -> str:
 @bp.app_template_global()
 def applicant_status_label(status: str) -> str:
     return APPLICANT_LABELS[ApplicationStatus(status)]
+
+
+@bp.app_template_global()
+def applicant_status(application: Application) -> dict[str, str]:
+    """The applicant's status tag for an application: its decision shows only once the call's outcomes are
+    published (text and classes, for govukTag)."""
+    published = application.round.outcomes_published_at is not None
+    return {
+        "text": applicant_label(application.status, outcomes_published=published),
+        "classes": applicant_tag_class(application.status, outcomes_published=published),
+    }
+
+
+@bp.app_template_global()
+def outcome_published(application: Application) -> bool:
+    """The application has been decided and the call's outcomes published: the applicant can read the decision."""
+    return application.status in DECIDED and application.round.outcomes_published_at is not None
 
 
 @bp.app_template_global()

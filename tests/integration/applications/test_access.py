@@ -118,6 +118,18 @@ ROWS = [
         {"note": "Resolved by an outsider"},  # not assessed yet: the page says so, nothing changes
         member=404,
     ),
+    # Its decision (the full matrix is in tests/integration/awards/test_decisions_access.py), and the applicant's
+    # outcome page, which exists only once a decision is published (so not for this one: 404 to everyone).
+    Row("awards.decide", "GET", "/staff/calls/{round}/decisions/{submitted}", member=404),
+    Row(
+        "awards.decide",
+        "POST",
+        "/staff/calls/{round}/decisions/{submitted}",
+        {"outcome": "rejected", "feedback": "Rejected by an outsider"},  # not moderated: refused, nothing changes
+        member=404,
+        fund_manager=422,
+    ),
+    Row("awards.applicant_outcome", "GET", "/applications/{submitted}/outcome", member=404, fund_manager=404),
 ]
 
 # Routes of the applications domain that are not about one application, and where their access is tested.
@@ -163,6 +175,7 @@ def world(db_session: Any) -> dict[str, Any]:
         "a_user": a_user,
         "b_user": b_user,
         "ids": {
+            "round": round_.id,
             "draft": draft.id,
             "submitted": submitted.id,
             "file": AttachmentFactory(application=draft).id,
