@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import wtforms
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -14,7 +15,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    Field,
+    FieldList,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
@@ -25,7 +36,8 @@ from fundapp.core.errors import DomainError
 from fundapp.core.forms import DateInputField, Form, PoundsField, TimeOfDayField, add_domain_error
 from fundapp.programmes import queries
 from fundapp.programmes.models import Criterion, Fund, Round
-from fundapp.programmes.states import DEFAULT_DESCRIPTORS, scale_label
+from fundapp.programmes.payment_schedule import LABEL_MAX_CHARS, MAX_TRANCHES, Tranche
+from fundapp.programmes.states import DEFAULT_DESCRIPTORS, TRIGGER_LABELS, PaymentTrigger, scale_label
 
 SCOPE_NOT_FOUND = "Select a fund or call from the list"
 
@@ -599,3 +611,79 @@ class AssessmentSettingsForm(Form):
         if self.assessment_deadline.data is None or self.assessment_deadline_time.time is None:
             return None
         return london_to_utc(self.assessment_deadline.data, self.assessment_deadline_time.time)
+
+
+# --- a call's payment schedule ------------------------------------------------------------------------------
+
+
+class TrancheRowForm(wtforms.Form):
+    """One row of the payment schedule (a sub-form: the page's form carries the CSRF token)."""
+
+    label = StringField("Name", widget=GovTextInput())
+    percent = StringField("Share of the award", widget=GovTextInput())
+    trigger = SelectField(
+        "When it is paid",
+        widget=GovSelect(),
+        choices=[
+            SelectChoice("", "Choose when"),
+            *(SelectChoice(trigger.value, label) for trigger, label in TRIGGER_LABELS.items()),
+        ],
+        validate_choice=False,
+    )
+
+    @property
+    def blank(self) -> bool:
+        return not (self.label.data or "").strip() and not str(self.percent.data or "").strip()
+
+
+class PaymentScheduleForm(Form):
+    """Up to MAX_TRANCHES rows of (name, percentage, when). Blank rows are ignored; each row's shape is checked here
+    (a name, a whole percentage, a choice of when), and the schedule as a whole by the service (adds up to 100%,
+    the first payment on acceptance)."""
+
+    tranches = FieldList(FormField(TrancheRowForm), min_entries=MAX_TRANCHES, max_entries=MAX_TRANCHES)
+    submit = SubmitField("Save payment schedule", widget=GovSubmitInput())
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators=extra_validators)
+        for number, entry in enumerate(self.tranches, start=1):
+            row = entry.form
+            if row.blank:
+                continue
+            _check_tranche_row(row, number)
+            valid = valid and not (row.label.errors or row.percent.errors or row.trigger.errors)
+        # FieldList gathers its entries' errors while validating: gather them again with the rows' own checks.
+        entry_errors = [entry.errors for entry in self.tranches]
+        self.tranches.errors = entry_errors if any(entry_errors) else []
+        return valid
+
+    def tranche_list(self) -> list[Tranche]:
+        """The rows that were filled in, as Tranches (once validated)."""
+        return [
+            Tranche(
+                row.label.data.strip(),
+                int(str(row.percent.data).strip().rstrip("%").strip()),
+                PaymentTrigger(row.trigger.data),
+            )
+            for row in (entry.form for entry in self.tranches)
+            if not row.blank
+        ]
+
+
+def _check_tranche_row(row: TrancheRowForm, number: int) -> None:
+    label = (row.label.data or "").strip()
+    if not label:
+        row.label.errors = [*row.label.errors, f"Enter a name for payment {number}"]
+    elif len(label) > LABEL_MAX_CHARS:
+        row.label.errors = [
+            *row.label.errors,
+            f"The name of payment {number} must be {LABEL_MAX_CHARS} characters or fewer",
+        ]
+    percent = str(row.percent.data or "").strip().rstrip("%").strip()
+    if not percent.isdigit() or not 1 <= int(percent) <= 100:
+        row.percent.errors = [
+            *row.percent.errors,
+            f"Enter payment {number}'s share of the award as a whole number from 1 to 100, like 50",
+        ]
+    if row.trigger.data not in {t.value for t in PaymentTrigger}:
+        row.trigger.errors = [*row.trigger.errors, f"Select when payment {number} is paid"]

@@ -1,5 +1,6 @@
-"""Programmes pages by audience: public calls (public), staff call pages (rounds, round_setup), admin (admin)."""
+"""Programmes pages by audience: public calls (public), staff call pages (rounds, round_setup, schedule), and
+admin (admin)."""
 
-from fundapp.programmes.views import admin, public, round_setup, rounds
+from fundapp.programmes.views import admin, public, round_setup, rounds, schedule
 
-__all__ = ["admin", "public", "round_setup", "rounds"]
+__all__ = ["admin", "public", "round_setup", "rounds", "schedule"]

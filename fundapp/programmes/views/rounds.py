@@ -20,7 +20,7 @@ from fundapp.programmes.forms import CreateCallForm, EditCallForm
 from fundapp.programmes.models import Round
 from fundapp.programmes.permissions import is_any_fund_manager
 from fundapp.programmes.question_sets import QUESTION_TYPE_LABELS, file_questions
-from fundapp.programmes.states import ROUND_STAFF_LABELS, QuestionType, RoundStatus
+from fundapp.programmes.states import ROUND_STAFF_LABELS, TRIGGER_LABELS, QuestionType, RoundStatus
 
 
 def managed_round(round_id: int) -> Round:
@@ -56,6 +56,7 @@ def _detail_page(round_: Round, *, open_problems: list[str] | None = None):
         open_problems=_with_links(round_, open_problems or []),
         can_manage=permissions.can_manage_round(current_user, round_),
         document_labels=dict(file_questions(round_.question_set)),
+        trigger_labels=TRIGGER_LABELS,
         title=f"{round_.name} ({round_.code})",
     )
 
