@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fundapp.accounts.models import Organisation
-from fundapp.accounts.permissions import has_role, is_admin, is_member
+from fundapp.accounts.permissions import has_role, holds_role_anywhere, is_admin, is_member
 from fundapp.accounts.states import MemberRole, StaffRole
 from fundapp.awards.models import Award, Payment
 from fundapp.programmes.models import Round
@@ -63,3 +63,8 @@ def can_view_award_as_applicant(user: Any, award: Award) -> bool:
 def can_accept_award(user: Any, award: Award) -> bool:
     """The organisation's owners sign for it: they accept or decline the offer."""
     return can_view_award_as_applicant(user, award) and is_owner(user, award.organisation)
+
+
+def can_see_payments(user: Any) -> bool:
+    """Finance officers (for any call, fund or everything) and admins open the payments page."""
+    return holds_role_anywhere(user, StaffRole.FINANCE_OFFICER) or is_admin(user)

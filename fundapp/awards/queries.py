@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -46,13 +47,13 @@ def find_award_for_application(application_id: int) -> Award | None:
     return db.session.scalar(sa.select(Award).options(*_award_options()).where(Award.application_id == application_id))
 
 
-def find_award_by_code(code: str) -> Award | None:
 def normalise_verification_code(code: str) -> str:
     """A code as typed ('7kq4 mz2p-xa', '7KQ4MZ2PXA') as letters print it: 7KQ4-MZ2P-XA."""
     raw = re.sub(r"[\s-]+", "", code).upper()
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 10 else raw
 
 
+def find_award_by_code(code: str) -> Award | None:
     """The award a letter's verification code names (printed in capitals with dashes; typed any case, dashes
     optional)."""
     normalised = normalise_verification_code(code)
@@ -251,6 +252,40 @@ def list_applicant_contacts(application: Application) -> list[str]:
         if email not in emails:
             emails.append(email)
     return emails
+
+
+def list_payment_round_ids(user: User) -> list[int] | None:
+    """The calls whose payments the user handles: None means every call (a system-wide finance officer or an
+    admin); otherwise the ids of the calls they are finance officer for, directly or through the call's fund."""
+    finance = [a for a in user.role_assignments if a.role == StaffRole.FINANCE_OFFICER]
+    system_wide = [a for a in user.role_assignments if a.fund_id is None and a.round_id is None]
+    if any(a.role in (StaffRole.FINANCE_OFFICER, StaffRole.ADMIN) for a in system_wide):
+        return None
+    round_ids = {a.round_id for a in finance if a.round_id is not None}
+    fund_ids = {a.fund_id for a in finance if a.fund_id is not None}
+    if fund_ids:
+        round_ids.update(db.session.scalars(sa.select(Round.id).where(Round.fund_id.in_(fund_ids))))
+    return sorted(round_ids)
+
+
+def list_paid_payments(*, round_ids: Iterable[int] | None, since: datetime) -> list[Payment]:
+    """Payments recorded as paid since the given moment, newest first, with their award's call and organisation
+    and who approved and recorded them. Limited to the given calls unless round_ids is None."""
+    statement = (
+        sa.select(Payment)
+        .join(Award, Award.id == Payment.award_id)
+        .options(
+            selectinload(Payment.award).selectinload(Award.organisation),
+            selectinload(Payment.award).selectinload(Award.round),
+            selectinload(Payment.approved_by),
+            selectinload(Payment.recorded_by),
+        )
+        .where(Payment.status == PaymentStatus.PAID, Payment.recorded_at >= since)
+        .order_by(Payment.recorded_at.desc(), Payment.id.desc())
+    )
+    if round_ids is not None:
+        statement = statement.where(Award.round_id.in_(list(round_ids)))
+    return list(db.session.scalars(statement))
 
 
 def list_batches(round_id: int) -> list[LetterBatch]:

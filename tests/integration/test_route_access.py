@@ -107,6 +107,15 @@ ROUTE_ACCESS: dict[str, str] = {
     "awards.staff_letter": "signed_in",
     "awards.verify": "public",
     "awards.verify_lookup": "public",
+    # awards: the applicant's offer (members of the organisation, 404 to others) and finance's payments
+    "awards.applicant_award": "signed_in",
+    "awards.applicant_decline": "signed_in",
+    "awards.applicant_letter": "signed_in",
+    "awards.payments": "signed_in",
+    "awards.approve_payment": "signed_in",
+    "awards.record_payment": "signed_in",
+    # programmes: a call's payment schedule (the call's fund managers)
+    "programmes.round_payment_schedule": "signed_in",
     # awards: bulk letters (the call's staff see progress and the ZIP; only its fund managers start a batch)
     "awards.letter_batches": "signed_in",
     "awards.letter_batch": "signed_in",
@@ -184,6 +193,8 @@ def test_every_page_without_parameters_renders_for_every_role_without_committing
         sign_in(client, UserFactory())
     elif role is not None:
         sign_in(client, staff_user(StaffRole(role)))
+    # Staff pages that applicants may not learn exist (the payments page) are 404 to them.
+    allowed = {200, 302, 403, 404} if role == "applicant" else {200, 302, 403}
     for url in _parameterless_get_urls(app):
         response = client.get(url)
-        assert response.status_code in {200, 302, 403}, f"{url} as {role}: {response.status_code}"
+        assert response.status_code in allowed, f"{url} as {role}: {response.status_code}"
