@@ -132,7 +132,7 @@ def test_demo_load_twice_creates_everything_once_and_prints_the_sign_ins_both_ti
     assert [a.reference for a in submitted] == [f"SEF-6-000{n}" for n in range(1, 6)]
     assert all(a.attachments for a in submitted)
     assert created["Application"] == 17  # and ten to the earlier call
-    assert created["StoredDocument"] == 15  # a PDF copy of every submitted bid
+    assert created["StoredDocument"] == 15 + 3  # a PDF copy of every submitted bid, and three SEF-5 offer letters
     ineligible = next(a for a in applications if a.status == ApplicationStatus.INELIGIBLE)
     assert "Upload your safeguarding policy" in ineligible.eligibility_reasons[0]
     for output in (loaded_demo.output, second_output):
@@ -143,7 +143,7 @@ def test_demo_load_twice_creates_everything_once_and_prints_the_sign_ins_both_ti
 
 
 @pytest.mark.usefixtures("loaded_demo")
-def test_demo_call_6_is_open_now_and_call_5_is_closed_and_being_assessed() -> None:
+def test_demo_call_6_is_open_now_and_call_5_is_closed_and_decided() -> None:
     now = utcnow()
     current = queries.find_round_by_code("SEF-6")
     previous = queries.find_round_by_code("SEF-5")
@@ -151,7 +151,7 @@ def test_demo_call_6_is_open_now_and_call_5_is_closed_and_being_assessed() -> No
     assert current.status == RoundStatus.OPEN
     assert current.opens_at <= now - timedelta(days=13) and current.closes_at >= now + timedelta(days=29)
     assert [r.code for r in queries.list_rounds_open_for_applications(now=now)] == ["SEF-6"]
-    assert previous.status == RoundStatus.ASSESSING
+    assert previous.status == RoundStatus.DECIDED
     assert previous.closes_at < now - timedelta(days=150)
     assert current.fund.code == previous.fund.code == "SEF"
 
