@@ -920,6 +920,23 @@ def _enqueue_batch(batch_id: int) -> None:
     run_letter_batch(batch_id)
 
 
+def _lock_round_for_letters(round_: Round) -> None:
+    """Take the call's row lock (PostgreSQL) or the write lock (SQLite) before checking for a running batch, so two
+    people pressing the button at once start one batch. On SQLite a worker that wrote since this request began
+    reading makes the write fail at once ("database is locked"): nothing is started and the person tries again."""
+    try:
+        db.session.execute(
+            sa.update(Round)
+            .where(Round.id == round_.id)
+            .values(id=Round.id)
+            .execution_options(synchronize_session=False)
+        )
+    except sa.exc.OperationalError as exc:
+        if db.engine.dialect.name == "sqlite" and "locked" in str(exc.orig).lower():
+            raise DomainError("Letters were being saved at the same moment, so nothing was started: try again") from exc
+        raise
+
+
 def start_letter_batch(*, actor: User, round_: Round, now: datetime) -> LetterBatch:
     """Start issuing the letters of every award of the call that is ready for one (on offer, due diligence complete,
     no letter yet), as a background job queued after the commit. Awards still waiting on due diligence are left out.
@@ -932,6 +949,7 @@ def start_letter_batch(*, actor: User, round_: Round, now: datetime) -> LetterBa
         raise NotAllowed("Only the call's fund managers can issue award letters.")
     if round_.outcomes_published_at is None:
         raise DomainError("Publish the call's outcomes before issuing letters")
+    _lock_round_for_letters(round_)
     latest = queries.find_latest_batch(round_.id)
     if latest is not None and latest.status in ACTIVE_BATCH_STATUSES:
         raise DomainError("Letters for this call are already being made: wait for that run to finish")

@@ -358,3 +358,12 @@ def test_a_batch_of_another_call_is_not_found(app, finished) -> None:
     base = f"/staff/calls/{other.setup.round.id}/letters/{batch.id}"
     for url in (base, f"{base}/status.json", f"{base}/letters.zip"):
         assert admin.get(url).status_code == 404, url
+
+
+def test_a_start_without_a_valid_form_token_starts_nothing(client, db_session) -> None:
+    world = letters_call(ready=1, waiting=0)
+    sign_in_as(client, world.setup.manager)
+    response = client.post(world.url, data={"csrf_token": "not-the-token"})
+    assert response.status_code in (400, 422)
+    assert latest_batch(world.setup.round.id) is None
+    assert reload(world.ready[0]).status == AwardStatus.OFFERED
