@@ -12,6 +12,10 @@ In a throwaway SQLite database (and queue, and file store) in a temporary folder
 Speed is never asserted: read the numbers. Results are written to bench/results/.
 
     python bench/letters.py            (or: make bench; LETTERS_BENCH_AWARDS=50 for a quicker run)
+
+On PostgreSQL and Redis instead (the database is emptied: give it one of its own):
+    LETTERS_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_letters \
+    LETTERS_BENCH_REDIS_URL=redis://127.0.0.1:6379/5 python bench/letters.py
 """
 
 from __future__ import annotations
@@ -59,10 +63,12 @@ def _median(repeats: int, run: Callable[[], object]) -> float:
 
 
 def _environment(workdir: Path) -> dict[str, str]:
+    extra = {"REDIS_URL": os.environ["LETTERS_BENCH_REDIS_URL"]} if os.environ.get("LETTERS_BENCH_REDIS_URL") else {}
     return {
+        **extra,
         "FUNDAPP_CONFIG": "development",
         "FUNDAPP_INSTANCE_DIR": str(workdir),
-        "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
+        "DATABASE_URL": os.environ.get("LETTERS_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}",
         "HUEY_SQLITE_PATH": str(workdir / "huey.db"),
         "HUEY_IMMEDIATE": "0",
         "UPLOAD_DIR": str(workdir / "files"),
@@ -70,6 +76,12 @@ def _environment(workdir: Path) -> dict[str, str]:
         "MAIL_FILE_DIR": str(workdir / "mail"),
         "SECRET_KEY": "bench-" + "x" * 40,
     }
+
+
+def _stores() -> str:
+    database = "PostgreSQL" if os.environ.get("LETTERS_BENCH_DATABASE_URL", "").startswith("postgres") else "SQLite"
+    queue = "Redis queue" if os.environ.get("LETTERS_BENCH_REDIS_URL") else "SQLite queue"
+    return f"{database} database, {queue}"
 
 
 def _seed_call(awards: int) -> tuple[int, int]:
@@ -201,7 +213,7 @@ def main() -> None:
         _drain_email()
         one_s = _bulk(workdir, *one, workers=1)
     lines = [
-        f"Award letters benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, SQLite "
+        f"Award letters benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, {_stores()} "
         f"(seeding {2 * AWARDS} awards took {seed_s:.0f} s)",
         f"(a) one letter (context + PDF/UA render + store), median of {REPEATS}: {app_s * 1000:.0f} ms; "
         f"bare WeasyPrint one-page letter: {bare_s * 1000:.0f} ms; ratio {app_s / bare_s:.1f}×",

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.engine import Engine
+
+# Requests that may write (and background jobs) take SQLite's write lock when their transaction begins.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing: ContextVar[bool] = ContextVar("sqlite_write_transactions", default=False)
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -22,9 +30,32 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@contextmanager
+def write_transactions() -> Iterator[None]:
+    """Within this block (a background job), SQLite transactions begin IMMEDIATE, like those of unsafe requests."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def begins_immediate() -> bool:
+    """Whether a SQLite transaction beginning now should take the write lock at once.
+
+    SQLite has one writer. A deferred transaction that reads and then writes fails at once with "database is
+    locked" if another connection wrote in between (its snapshot is stale, so waiting cannot help). Beginning
+    IMMEDIATE instead waits its turn (busy_timeout) and then sees the latest data. So POSTs and jobs, which write,
+    begin IMMEDIATE; GETs, which only read, keep deferred transactions and never wait for a writer (WAL).
+    """
+    if _writing.get():
+        return True
+    return has_request_context() and request.method not in _SAFE_METHODS
+
+
 def _on_begin(conn: sa.Connection) -> None:
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if begins_immediate() else "BEGIN")
 
 
 def install_sqlite_fixes() -> None:

@@ -10,6 +10,7 @@ from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
+from fundapp.core.database import write_transactions
 from fundapp.extensions import huey
 
 # The app a worker process runs jobs in; set by fundapp.worker (core may not import create_app).
@@ -35,7 +36,8 @@ def bind_worker_app(app: Flask) -> None:
 
 
 def in_app_context(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a job inside an app context: the caller's (immediate mode) or the worker's app."""
+    """Run a job inside an app context: the caller's (immediate mode) or the worker's app, where SQLite
+    transactions begin IMMEDIATE (two worker processes writing wait their turn instead of failing)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,7 +45,7 @@ def in_app_context(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         if _worker_app is None:
             raise RuntimeError("Jobs run in a worker started with `huey_consumer fundapp.worker.huey`")
-        with _worker_app.app_context():
+        with _worker_app.app_context(), write_transactions():
             return func(*args, **kwargs)
 
     return wrapper
