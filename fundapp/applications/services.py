@@ -32,6 +32,7 @@ from fundapp.core.clock import format_datetime, utcnow
 from fundapp.core.documents import store_document
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
+from fundapp.core.transitions import move
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes.models import Round, Section
@@ -274,16 +275,7 @@ def _move(
     action: str,
     data: dict[str, Any] | None = None,
 ) -> None:
-    previous = application.status
-    check_transition("Application", APPLICATION_TRANSITIONS, previous, target)
-    application.status = target
-    db.session.flush()
-    record_event(
-        action,
-        actor=actor,
-        subject=application,
-        data={"from": previous.value, "to": target.value, **(data or {})},
-    )
+    move(application, target, model="Application", table=APPLICATION_TRANSITIONS, actor=actor, action=action, data=data)
 
 
 def _claim_submission(application: Application) -> None:

@@ -47,6 +47,7 @@ from fundapp.core.audit import record_event
 from fundapp.core.clock import format_datetime, utcnow
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
+from fundapp.core.transitions import move
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
@@ -88,37 +89,29 @@ def _move(
     action: str,
     data: dict[str, Any] | None = None,
 ) -> None:
-    previous = assessment.status
-    check_transition("Assessment", ASSESSMENT_TRANSITIONS, previous, target)
-    assessment.status = target
     assessment.updated_at = utcnow()
-    db.session.flush()
-    record_event(
-        action,
+    move(
+        assessment,
+        target,
+        model="Assessment",
+        table=ASSESSMENT_TRANSITIONS,
         actor=actor,
-        subject=assessment,
-        data={
-            "from": previous.value,
-            "to": target.value,
-            "application_id": assessment.application_id,
-            "assessor_id": assessment.assessor_id,
-            **(data or {}),
-        },
+        action=action,
+        data={"application_id": assessment.application_id, "assessor_id": assessment.assessor_id, **(data or {})},
     )
 
 
 def _move_moderation(
     moderation: Moderation, target: ModerationStatus, *, actor: User | None, action: str, data: dict[str, Any]
 ) -> None:
-    previous = moderation.status
-    check_transition("Moderation", MODERATION_TRANSITIONS, previous, target)
-    moderation.status = target
-    db.session.flush()
-    record_event(
-        action,
+    move(
+        moderation,
+        target,
+        model="Moderation",
+        table=MODERATION_TRANSITIONS,
         actor=actor,
-        subject=moderation,
-        data={"from": previous.value, "to": target.value, "application_id": moderation.application_id, **data},
+        action=action,
+        data={"application_id": moderation.application_id, **data},
     )
 
 

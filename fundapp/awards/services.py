@@ -45,11 +45,12 @@ from fundapp.core import storage
 from fundapp.core.audit import AuditEvent, record_event
 from fundapp.core.clock import format_date, to_london
 from fundapp.core.documents import StoredDocument, find_latest_document, store_document
-from fundapp.core.errors import DomainError, NotAllowed, check_transition
+from fundapp.core.errors import DomainError, NotAllowed
 from fundapp.core.mail.services import queue_email
 from fundapp.core.money import format_pence
 from fundapp.core.spreadsheets import csv_bytes
 from fundapp.core.transactions import after_commit, after_rollback
+from fundapp.core.transitions import move
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
@@ -90,36 +91,28 @@ def _text(value: str, *, field: str, max_chars: int, missing: str | None = None,
 
 
 def _move_award(award: Award, target: AwardStatus, *, actor: User | None, action: str, data: dict[str, Any]) -> None:
-    previous = award.status
-    check_transition("Award", AWARD_TRANSITIONS, previous, target)
-    award.status = target
-    db.session.flush()
-    record_event(
-        action,
+    move(
+        award,
+        target,
+        model="Award",
+        table=AWARD_TRANSITIONS,
         actor=actor,
-        subject=award,
-        data={"from": previous.value, "to": target.value, "reference": award.reference, **data},
+        action=action,
+        data={"reference": award.reference, **data},
     )
 
 
 def _move_payment(
     payment: Payment, target: PaymentStatus, *, actor: User | None, action: str, data: dict[str, Any]
 ) -> None:
-    previous = payment.status
-    check_transition("Payment", PAYMENT_TRANSITIONS, previous, target)
-    payment.status = target
-    db.session.flush()
-    record_event(
-        action,
+    move(
+        payment,
+        target,
+        model="Payment",
+        table=PAYMENT_TRANSITIONS,
         actor=actor,
-        subject=payment,
-        data={
-            "from": previous.value,
-            "to": target.value,
-            "award_id": payment.award_id,
-            "amount_pence": payment.amount_pence,
-            **data,
-        },
+        action=action,
+        data={"award_id": payment.award_id, "amount_pence": payment.amount_pence, **data},
     )
 
 

@@ -23,6 +23,7 @@ from fundapp.core.audit import record_event
 from fundapp.core.clock import format_datetime
 from fundapp.core.errors import DomainError, check_transition
 from fundapp.core.money import format_pence
+from fundapp.core.transitions import move
 from fundapp.extensions import db
 from fundapp.programmes import queries, question_sets
 from fundapp.programmes.models import (
@@ -806,16 +807,7 @@ def problems_before_opening(round_: Round) -> list[str]:
 
 
 def _move(round_: Round, target: RoundStatus, *, actor: User | None, action: str, reason: str | None) -> None:
-    previous = round_.status
-    check_transition("Round", ROUND_TRANSITIONS, previous, target)
-    round_.status = target
-    db.session.flush()
-    record_event(
-        action,
-        actor=actor,
-        subject=round_,
-        data={"from": previous.value, "to": target.value, "reason": reason},
-    )
+    move(round_, target, model="Round", table=ROUND_TRANSITIONS, actor=actor, action=action, data={"reason": reason})
 
 
 def open_round(*, actor: User | None, round_: Round, reason: str | None = None) -> None:
