@@ -516,6 +516,18 @@ def record_decision(*, actor: User, application: Application, status: Applicatio
     _move(application, status, actor=actor, action=f"application.{status.value}", data={"reason": reason})
 
 
+def record_decision_withdrawn(*, actor: User, application: Application, reason: str) -> None:
+    """A decision was taken back before it was published: the application is moderated again, to be decided anew.
+    Raises InvalidTransition unless it was approved, rejected or on the reserve list."""
+    _move(
+        application,
+        ApplicationStatus.MODERATED,
+        actor=actor,
+        action="application.decision_withdrawn",
+        data={"reason": reason},
+    )
+
+
 # --- withdrawing ---------------------------------------------------------------------------------------
 
 

@@ -58,9 +58,12 @@ APPLICATION_TRANSITIONS: dict[enum.Enum, frozenset[enum.Enum]] = {
             ApplicationStatus.WITHDRAWN,
         }
     ),
-    ApplicationStatus.RESERVE: frozenset({ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}),
-    ApplicationStatus.APPROVED: frozenset(),
-    ApplicationStatus.REJECTED: frozenset(),
+    # A decision can be taken back (to moderated) until the call's outcomes are published (awards services).
+    ApplicationStatus.RESERVE: frozenset(
+        {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.MODERATED}
+    ),
+    ApplicationStatus.APPROVED: frozenset({ApplicationStatus.MODERATED}),
+    ApplicationStatus.REJECTED: frozenset({ApplicationStatus.MODERATED}),
     ApplicationStatus.WITHDRAWN: frozenset(),
 }
 

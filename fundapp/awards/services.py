@@ -293,6 +293,52 @@ def reserve_application(*, actor: User, application: Application, feedback: str,
     _record_decision(actor, application, Outcome.RESERVE, reason=reason, feedback=feedback, now=now)
 
 
+def withdraw_decision(*, actor: User, application: Application, reason: str, now: datetime) -> None:
+    """Take back a decision made in error, before the call's outcomes are published: the application is moderated
+    again, an approval's amount goes back to the budget and its award (no letter can exist yet) is removed. The
+    decision and award stay in the audit log.
+
+    Raises NotAllowed for anyone but the call's fund managers; DomainError (field "reason") without a reason, once
+    the outcomes are published (the applicant has been told) or when there is no decision.
+    """
+    _require_decider(actor, application.round)
+    reason = _text(
+        reason,
+        field="reason",
+        max_chars=REASON_MAX_CHARS,
+        missing="Enter why the decision is being changed",
+        noun="The reason",
+    )
+    decision = queries.find_decision(application.id)
+    if decision is None:
+        raise DomainError("This application has not been decided", field="reason")
+    if application.round.outcomes_published_at is not None or decision.published_at is not None:
+        raise DomainError(
+            "The applicant has been told this decision, so it can no longer be taken back", field="reason"
+        )
+    award = queries.find_award_for_application(application.id)
+    if award is not None:
+        if award.status != AwardStatus.OFFERED:
+            raise DomainError("This award's offer letter has been issued, so it can no longer be taken back")
+        programme_services.release_budget(actor=actor, round_=application.round, amount_pence=award.amount_pence)
+        record_event(
+            "award.removed",
+            actor=actor,
+            subject=award,
+            data={"reference": award.reference, "amount_pence": award.amount_pence, "reason": reason},
+        )
+        db.session.delete(award)
+    record_event(
+        "decision.withdrawn",
+        actor=actor,
+        subject=decision,
+        data={"application_id": application.id, "outcome": decision.outcome.value, "reason": reason},
+    )
+    db.session.delete(decision)
+    db.session.flush()
+    application_services.record_decision_withdrawn(actor=actor, application=application, reason=reason)
+
+
 @dataclass(frozen=True)
 class BulkApproval:
     """What approving everything above the funding line would do (shown before, and done after, confirming)."""

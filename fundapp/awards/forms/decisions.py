@@ -117,3 +117,14 @@ class BulkApprovalForm(Form):
         valid = super().validate(extra_validators=extra_validators)
         _too_long(self.reason, "reason")
         return valid and not self.reason.errors
+
+
+class WithdrawDecisionForm(Form):
+    """Take a decision back before the outcomes are published: why (kept in the audit log)."""
+
+    reason = TextAreaField(
+        "Why are you changing this decision?",
+        description="For example, the wrong application was approved. This is kept in the record.",
+        widget=GovCharacterCount(),
+    )
+    submit = SubmitField("Take back this decision", widget=GovSubmitInput())

@@ -29,7 +29,7 @@ from fundapp.assessment import services as assessment_services
 from fundapp.assessment.ranking import RankedApplication, build_ranking, tier_for
 from fundapp.assessment.states import RECOMMENDATION_LABELS
 from fundapp.awards import bp, permissions, queries, services
-from fundapp.awards.forms.decisions import OUTCOME_HINTS, BulkApprovalForm, DecisionForm
+from fundapp.awards.forms.decisions import OUTCOME_HINTS, BulkApprovalForm, DecisionForm, WithdrawDecisionForm
 from fundapp.awards.models import Award, Decision
 from fundapp.awards.states import Outcome
 from fundapp.awards.views.loading import decided_round, viewed_round
@@ -162,8 +162,10 @@ def _summary(application: Application) -> dict[str, Any]:
 def _why_not_decidable(application: Application, decision: Decision | None) -> str | None:
     if application.status in services.DECIDABLE:
         return None
+    if decision is not None and decision.published_at is None:
+        return "This application has been decided. Until the outcomes are published you can take the decision back."
     if decision is not None:
-        return "This application has been decided. A decision to approve or reject is final."
+        return "This application has been decided and the applicant has been told."
     return "This application can be decided once it has been moderated."
 
 
@@ -201,12 +203,7 @@ def decide(round_id: int, application_id: int):
     can_decide = permissions.can_decide(current_user, round_)
     if request.method == "POST":
         authorize(can_decide)
-    decision = queries.find_decision(application.id)
-    moderated = application.status == ApplicationStatus.MODERATED
-    form = DecisionForm(
-        outcomes=tuple(Outcome) if moderated else (Outcome.APPROVED, Outcome.REJECTED),
-        amount=application.amount_requested_pence,
-    )
+    form = _decision_form(application)
     if form.validate_on_submit():
         try:
             message = _save_decision(form, application)
@@ -215,16 +212,39 @@ def decide(round_id: int, application_id: int):
         else:
             flash(message, "success")
             return redirect(url_for("awards.decisions", round_id=round_.id))
-    failed = request.method == "POST"
+    return _render_decide(round_, application, form, decision_form=form, failed=request.method == "POST")
+
+
+def _decision_form(application: Application, **kwargs: Any) -> DecisionForm:
+    moderated = application.status == ApplicationStatus.MODERATED
+    return DecisionForm(
+        outcomes=tuple(Outcome) if moderated else (Outcome.APPROVED, Outcome.REJECTED),
+        amount=application.amount_requested_pence,
+        **kwargs,
+    )
+
+
+def _render_decide(
+    round_: Round,
+    application: Application,
+    form: DecisionForm | WithdrawDecisionForm,
+    *,
+    decision_form: DecisionForm,
+    failed: bool,
+    withdraw_form: WithdrawDecisionForm | None = None,
+) -> tuple[str, int]:
+    decision = queries.find_decision(application.id)
     return render_template(
         "awards/decide.html",
         round_=round_,
         application=application,
         decision=decision,
         award=queries.find_award_for_application(application.id) if decision is not None else None,
-        form=form,
+        form=form,  # the page's form: its errors make the error summary
+        decision_form=decision_form,
         why_not=_why_not_decidable(application, decision),
-        can_decide=can_decide,
+        withdraw_form=withdraw_form or WithdrawDecisionForm(formdata=None),
+        can_decide=permissions.can_decide(current_user, round_),
         staff_label=STAFF_LABELS[application.status],
         decision_tags=DECISION_TAGS,
         outcome_hints={outcome.value: hint for outcome, hint in OUTCOME_HINTS.items()},
@@ -237,6 +257,35 @@ def decide(round_id: int, application_id: int):
 
 
 # --- approving everything above the funding line -------------------------------------------------------------
+
+
+@bp.post("/staff/calls/<int:round_id>/decisions/<int:application_id>/withdraw")
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def withdraw_decision(round_id: int, application_id: int):
+    round_, application = _application_in(round_id, application_id)
+    authorize(permissions.can_decide(current_user, round_))
+    form = WithdrawDecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_decision(
+                actor=current_user, application=application, reason=form.reason.data or "", now=utcnow()
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash(f"The decision on {application.reference} was taken back: decide it again.", "success")
+            return redirect(url_for("awards.decide", round_id=round_.id, application_id=application.id))
+    # The decision form is not shown for a decided application: the page's form (and error summary) is this one.
+    return _render_decide(
+        round_,
+        application,
+        form,
+        decision_form=_decision_form(application, formdata=None),
+        withdraw_form=form,
+        failed=True,
+    )
 
 
 @bp.route("/staff/calls/<int:round_id>/decisions/approve-above-line", methods=["GET", "POST"])

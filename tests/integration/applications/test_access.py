@@ -129,6 +129,14 @@ ROWS = [
         member=404,
         fund_manager=422,
     ),
+    Row(
+        "awards.withdraw_decision",
+        "POST",
+        "/staff/calls/{round}/decisions/{submitted}/withdraw",
+        {"reason": "Taken back by an outsider"},  # not decided: refused, nothing changes
+        member=404,
+        fund_manager=422,
+    ),
     Row("awards.applicant_outcome", "GET", "/applications/{submitted}/outcome", member=404, fund_manager=404),
 ]
 

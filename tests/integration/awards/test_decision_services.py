@@ -205,3 +205,27 @@ def test_publishing_tells_every_applicant_once_and_moves_the_call_on(db_session:
 
     with pytest.raises(DomainError, match="already been published"):
         services.publish_outcomes(actor=setup.manager, round_=setup.round, now=utcnow())
+
+
+def test_taking_back_an_approval_returns_its_amount_and_removes_the_award(db_session: Any) -> None:
+    setup = make_decision_round(budget_pence=3_000_000, requested_pence=2_000_000)
+    award = _approve(setup, 0)
+    award_id = award.id
+
+    services.withdraw_decision(actor=setup.manager, application=setup.applications[0], reason="Wrong bid", now=utcnow())
+
+    assert setup.round.committed_pence == 0
+    assert db_session.get(Award, award_id) is None
+    assert setup.applications[0].status == ApplicationStatus.MODERATED
+    _approve(setup, 1)  # the budget it held can now fund another
+    assert setup.round.committed_pence == 2_000_000
+
+
+def test_a_decision_cannot_be_taken_back_once_published(db_session: Any) -> None:
+    setup = make_decision_round(applications=1)
+    _approve(setup, 0)
+    services.publish_outcomes(actor=setup.manager, round_=setup.round, now=utcnow())
+
+    with pytest.raises(DomainError, match="can no longer be taken back"):
+        services.withdraw_decision(actor=setup.manager, application=setup.applications[0], reason="x", now=utcnow())
+    assert setup.round.committed_pence == 2_000_000

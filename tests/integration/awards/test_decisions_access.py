@@ -53,6 +53,16 @@ ROWS = [
         finance=403,
         other_staff=404,
     ),
+    # Nothing has been decided yet: the manager is told so (422), nothing changes.
+    Row(
+        "awards.withdraw_decision",
+        "POST",
+        "/staff/calls/{round}/decisions/{first}/withdraw",
+        {"reason": "Decided in error"},
+        manager=422,
+        finance=403,
+        other_staff=404,
+    ),
     Row("awards.approve_above_line", "GET", "/staff/calls/{round}/decisions/approve-above-line", finance=403),
     Row(
         "awards.approve_above_line",

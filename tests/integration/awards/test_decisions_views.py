@@ -20,7 +20,16 @@ from fundapp.extensions import db
 from fundapp.programmes.models import Round
 from fundapp.programmes.states import RoundStatus
 from tests.factories import ApplicationFactory, MembershipFactory
-from tests.helpers import IsolatedClient, error_summary, field_error, hidden_fields, page_title, post_form, sign_in_as
+from tests.helpers import (
+    IsolatedClient,
+    csrf_token,
+    error_summary,
+    field_error,
+    hidden_fields,
+    page_title,
+    post_form,
+    sign_in_as,
+)
 from tests.integration.awards.conftest import DecisionSetup
 from tests.integration.awards.decisions_setup import outbox, reload, scored_decision_round
 
@@ -247,11 +256,80 @@ def test_a_decided_application_shows_its_decision_and_no_form(client: IsolatedCl
     text = _text(response)
     assert "Decision so far Decision Rejected" in text
     assert "Feedback for the applicant Sorry" in text and "Reason Weak plan" in text
-    assert "A decision to approve or reject is final" in text
+    assert "Until the outcomes are published you can take the decision back" in text
     assert 'name="outcome"' not in response.get_data(as_text=True)
     refused = post_form(client, _decide_url(setup, application), {"outcome": "approved", "amount": "20000"})
     assert refused.status_code == 422
     assert "Only moderated applications" in " ".join(error_summary(refused))
+
+
+def _withdraw(client: IsolatedClient, setup: DecisionSetup, application: Any, reason: str) -> Any:
+    """Post the decide page's "take this decision back" form (a POST-only route)."""
+    token = csrf_token(client, _decide_url(setup, application))
+    url = f"/staff/calls/{setup.round.id}/decisions/{application.id}/withdraw"
+    return client.post(url, data={"reason": reason, "csrf_token": token})
+
+
+def test_an_approval_made_in_error_is_taken_back_before_publication(client: IsolatedClient) -> None:
+    setup = _signed_in_manager(client)
+    application = setup.applications[0]
+    services.approve_application(
+        actor=setup.manager, application=application, amount_pence=2_000_000, conditions="", reason="", now=utcnow()
+    )
+    db.session.flush()
+    assert "Take this decision back" in _text(client.get(_decide_url(setup, application)))
+
+    response = _withdraw(client, setup, application, "Approved the wrong bid")
+
+    assert response.status_code == 302
+    assert _committed(setup) == 0
+    assert _awards(setup) == []
+    assert reload(application).status == ApplicationStatus.MODERATED
+    assert db.session.scalar(sa.select(sa.func.count(Decision.id))) == 0
+    actions = list(db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+    assert {"award.removed", "decision.withdrawn", "application.decision_withdrawn"} <= set(actions)
+    assert 'name="outcome"' in client.get(_decide_url(setup, application)).get_data(as_text=True)
+
+
+def test_taking_a_decision_back_needs_a_reason_shown_at_the_field(client: IsolatedClient) -> None:
+    setup = _signed_in_manager(client)
+    application = setup.applications[0]
+    services.reject_application(actor=setup.manager, application=application, feedback="Sorry", reason="", now=utcnow())
+    db.session.flush()
+
+    response = _withdraw(client, setup, application, "  ")
+
+    assert response.status_code == 422
+    assert page_title(response).startswith("Error: ")
+    assert error_summary(response) == ["Enter why the decision is being changed"]
+    assert field_error(response, "reason") == "Enter why the decision is being changed"
+    assert reload(application).status == ApplicationStatus.REJECTED
+
+
+def test_a_published_decision_cannot_be_taken_back(client: IsolatedClient) -> None:
+    setup = _signed_in_manager(client, scores=(5,))
+    application = setup.applications[0]
+    services.reject_application(actor=setup.manager, application=application, feedback="Sorry", reason="", now=utcnow())
+    services.publish_outcomes(actor=setup.manager, round_=setup.round, now=utcnow())
+    db.session.flush()
+    assert "Take this decision back" not in _text(client.get(_decide_url(setup, application)))
+
+    response = _withdraw(client, setup, application, "Changed our minds")
+
+    assert response.status_code == 422
+    assert "can no longer be taken back" in " ".join(error_summary(response))
+    assert reload(application).status == ApplicationStatus.REJECTED
+
+
+def test_only_fund_managers_take_decisions_back(client: IsolatedClient) -> None:
+    setup = _signed_in_manager(client)
+    application = setup.applications[0]
+    services.reject_application(actor=setup.manager, application=application, feedback="Sorry", reason="", now=utcnow())
+    db.session.flush()
+    sign_in_as(client, setup.finance)
+
+    assert _withdraw(client, setup, application, "x").status_code == 403
+    assert reload(application).status == ApplicationStatus.REJECTED
 
 
 LONG = "x" * 5001
