@@ -84,6 +84,10 @@ class Award(Base):
     declined_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decline_reason: Mapped[str | None] = mapped_column(sa.Text)
     activated_at: Mapped[datetime | None]
+    # Staff withdrew the offer (not accepted in time, say) before any payment was approved.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(sa.Text)
 
     application: Mapped[Application] = relationship()
     round: Mapped[Round] = relationship()

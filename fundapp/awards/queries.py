@@ -191,7 +191,11 @@ def list_payments(*, round_ids: Iterable[int] | None = None, due_only: bool = Tr
     if round_ids is not None:
         statement = statement.where(Award.round_id.in_(list(round_ids)))
     if due_only:
-        statement = statement.where(Payment.due_at.is_not(None), Payment.status.in_(ACTIONABLE_PAYMENTS))
+        statement = statement.where(
+            Payment.due_at.is_not(None),
+            Payment.status.in_(ACTIONABLE_PAYMENTS),
+            Award.status.in_((AwardStatus.ACCEPTED, AwardStatus.ACTIVE)),  # not a withdrawn grant's
+        )
         statement = statement.order_by(Payment.due_at, Award.reference, Payment.position)
     else:
         statement = statement.order_by(Award.reference, Payment.position)

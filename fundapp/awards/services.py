@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from fundapp.accounts.models import User
 from fundapp.applications import services as application_services
@@ -809,6 +810,53 @@ def decline_award(
     )
     programme_services.release_budget(actor=actor, round_=award.round, amount_pence=award.amount_pence)
     _notify_staff(award, accepted=False)
+
+
+# --- withdrawing an award -------------------------------------------------------------------------------------
+
+# Awards staff may withdraw: the offer stands or was accepted, and no payment has been approved or made.
+WITHDRAWABLE = frozenset({AwardStatus.OFFERED, AwardStatus.LETTER_ISSUED, AwardStatus.ACCEPTED})
+
+
+def withdraw_award(*, actor: User, award: Award, reason: str, now: datetime) -> None:
+    """Withdraw an offer (not accepted in time, or the organisation can no longer deliver), giving the reason the
+    organisation will read. Its amount goes back to the call's budget and the organisation is emailed.
+
+    Raises NotAllowed for anyone but the call's fund managers; DomainError (field "reason") without a reason, once a
+    payment has been approved or made, or when the award is declined, completed or already withdrawn.
+    """
+    _require_decider(actor, award.round)
+    reason = _text(
+        reason,
+        field="reason",
+        max_chars=REASON_MAX_CHARS,
+        missing="Enter why the offer is being withdrawn: the organisation will read it",
+        noun="The reason",
+    )
+    if award.status not in WITHDRAWABLE:
+        raise DomainError("Only an offer that stands or has been accepted can be withdrawn", field="reason")
+    if any(p.status in (PaymentStatus.APPROVED, PaymentStatus.PAID) for p in award.payments):
+        raise DomainError(
+            "A payment on this grant has been approved or made, so it cannot be withdrawn here", field="reason"
+        )
+    award.withdrawn_at = now
+    award.withdrawn_by_id = actor.id
+    award.withdrawal_reason = reason
+    _move_award(award, AwardStatus.WITHDRAWN, actor=actor, action="award.withdrawn", data={"reason": reason})
+    programme_services.release_budget(actor=actor, round_=award.round, amount_pence=award.amount_pence)
+    for email in queries.list_applicant_contacts(award.application):
+        queue_email(
+            to=email,
+            subject=f"Your grant offer {award.reference} has been withdrawn",
+            template="awards/emails/award_withdrawn",
+            context={
+                "reference": award.reference,
+                "organisation_name": award.organisation.name,
+                "amount": format_pence(award.amount_pence),
+                "reason": reason,
+                "support_email": current_app.config["SUPPORT_EMAIL"],
+            },
+        )
 
 
 # --- payments ------------------------------------------------------------------------------------------------

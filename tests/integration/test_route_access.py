@@ -124,6 +124,7 @@ ROUTE_ACCESS: dict[str, str] = {
     # awards: deciding a call (its fund managers; finance officers and admins may view) and the applicant's outcome
     "awards.decisions": "signed_in",
     "awards.decide": "signed_in",
+    "awards.withdraw_award": "signed_in",
     "awards.withdraw_decision": "signed_in",
     "awards.approve_above_line": "signed_in",
     "awards.publish_outcomes": "signed_in",

@@ -70,3 +70,14 @@ class IssueLetterForm(Form):
     """Render and issue the offer letter (a new version when one was issued before)."""
 
     submit = SubmitField("Issue the offer letter", widget=GovSubmitInput())
+
+
+class WithdrawAwardForm(Form):
+    """Withdraw the offer: why (the organisation reads it)."""
+
+    reason = TextAreaField(
+        "Why is the offer being withdrawn?",
+        description="The organisation will read this. For example, the offer was not accepted by its deadline.",
+        widget=GovCharacterCount(),
+    )
+    submit = SubmitField("Withdraw the offer", widget=GovSubmitInput())

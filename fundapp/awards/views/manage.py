@@ -15,7 +15,7 @@ from flask_login import current_user
 from fundapp.accounts.models import Organisation
 from fundapp.accounts.permissions import is_staff
 from fundapp.awards import bp, permissions, queries, services
-from fundapp.awards.forms.manage import CheckForm, IssueLetterForm, UndoCheckForm
+from fundapp.awards.forms.manage import CheckForm, IssueLetterForm, UndoCheckForm, WithdrawAwardForm
 from fundapp.awards.models import Award
 from fundapp.awards.states import (
     AWARD_STAFF_LABELS,
@@ -157,10 +157,19 @@ def _payments(award: Award) -> list[dict[str, Any]]:
     ]
 
 
-def _render_award(award: Award, *, posted: CheckForm | None = None, letter_error: str | None = None, status: int = 200):
+def _render_award(
+    award: Award,
+    *,
+    posted: CheckForm | None = None,
+    letter_error: str | None = None,
+    withdraw_form: WithdrawAwardForm | None = None,
+    status: int = 200,
+):
     round_ = award.round
     letters = queries.list_letters(award.id)
-    errors = bool(letter_error) or bool(posted is not None and posted.errors)
+    errors = (
+        bool(letter_error) or bool(posted is not None and posted.errors) or bool(withdraw_form and withdraw_form.errors)
+    )
     return render_template(
         "awards/award_detail.html",
         award=award,
@@ -182,6 +191,8 @@ def _render_award(award: Award, *, posted: CheckForm | None = None, letter_error
         can_see_payments=permissions.can_see_payments(current_user),
         undo_form=UndoCheckForm(),
         issue_form=IssueLetterForm(),
+        withdraw_form=withdraw_form or WithdrawAwardForm(formdata=None),
+        can_withdraw=permissions.can_decide(current_user, round_) and _withdrawable(award),
         title=f"{'Error: ' if errors else ''}Award {award.reference}",
     ), status
 
@@ -251,6 +262,30 @@ def issue_letter(award_id: int):
         return _render_award(award, letter_error=exc.message, status=422)
     flash(f"Version {document.version} of the offer letter for {award.reference} has been issued", "success")
     return redirect(url_for("awards.award_detail", award_id=award.id, _anchor="letter"))
+
+
+def _withdrawable(award: Award) -> bool:
+    unpaid = all(p.status in (PaymentStatus.SCHEDULED, PaymentStatus.FAILED) for p in award.payments)
+    return award.status in services.WITHDRAWABLE and unpaid
+
+
+@bp.post("/staff/awards/<int:award_id>/withdraw")
+@signed_in
+@commits
+@keeps_input_on_csrf_error
+def withdraw_award(award_id: int):
+    award = _viewed_award(award_id)
+    authorize(permissions.can_decide(current_user, award.round))
+    form = WithdrawAwardForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_award(actor=current_user, award=award, reason=form.reason.data or "", now=utcnow())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            flash(f"The offer {award.reference} has been withdrawn and the organisation told.", "success")
+            return redirect(url_for("awards.award_detail", award_id=award.id))
+    return _render_award(award, withdraw_form=form, status=422)
 
 
 @bp.get("/staff/awards/<int:award_id>/letters/<int:version>")

@@ -12,16 +12,18 @@ from typing import Any
 import pytest
 
 from fundapp.accounts.states import MemberRole, StaffRole
-from fundapp.awards import queries
+from fundapp.awards import queries, services
 from fundapp.awards.forms.applicant import CONFIRM_MISSING
 from fundapp.awards.models import Award
 from fundapp.awards.states import AwardStatus
 from fundapp.core import storage
+from fundapp.core.clock import utcnow
 from fundapp.extensions import db
 from fundapp.programmes.models import Round
 from tests.factories import AnswerFactory, MembershipFactory, UserFactory, staff_user
 from tests.helpers import IsolatedClient, error_summary, field_error, hidden_fields, page_title, post_form, sign_in_as
 from tests.integration.awards.offers import Offer, events, issue_test_letter, make_offer, reload
+from tests.integration.awards.test_letters import awarded
 from tests.smtp import SMTPSink
 
 
@@ -346,3 +348,16 @@ def test_every_applicant_route_is_in_this_table(app: Any) -> None:
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
     }
     assert found == covered
+
+
+def test_the_organisation_reads_why_its_offer_was_withdrawn(client: Any) -> None:
+    setup, award = awarded()
+    services.issue_award_letter(actor=setup.manager, award=award, now=utcnow())
+    services.withdraw_award(actor=setup.manager, award=award, reason="Not accepted by the deadline", now=utcnow())
+    db.session.flush()
+    sign_in_as(client, setup.applicants[0])
+
+    page = client.get(f"/awards/{award.id}").get_data(as_text=True)
+
+    assert "Offer withdrawn" in page and "Not accepted by the deadline" in page
+    assert "Accept the grant" not in page

@@ -292,3 +292,78 @@ def test_who_may_see_check_and_issue(client: IsolatedClient, who: str, view: int
     db.session.expire_all()
     complete_due_diligence(db.session.get(Award, award.id))
     assert client.post(f"/staff/awards/{award.id}/letter", data=csrf).status_code == issue
+
+
+# --- withdrawing an offer -----------------------------------------------------------------------------------
+
+
+def test_withdrawing_an_offer_returns_its_amount_and_tells_the_organisation(client: IsolatedClient) -> None:
+    from fundapp.core.mail.models import OutboxMessage
+
+    setup, award = awarded()
+    services.issue_award_letter(actor=setup.manager, award=award, now=utcnow())
+    db.session.flush()
+    committed = setup.round.committed_pence
+    sign_in_as(client, setup.manager)
+    assert "Withdraw the offer" in _text(client.get(_detail(award)))
+
+    response = _post(client, award, f"/staff/awards/{award.id}/withdraw", {"reason": "Not accepted by 20 December"})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    award = db.session.get(Award, award.id)
+    assert award.status == "withdrawn" and award.withdrawal_reason == "Not accepted by 20 December"
+    assert award.round.committed_pence == committed - award.amount_pence
+    text = _text(client.get(_detail(award)))
+    assert "Withdrawn" in text and "Not accepted by 20 December" in text and "Withdraw the offer" not in text
+    told = [m for m in db.session.query(OutboxMessage).all() if "withdrawn" in m.subject]
+    assert told and all("Not accepted by 20 December" in m.body_text for m in told)
+    assert db.session.query(AuditEvent).filter_by(action="award.withdrawn").count() == 1
+
+
+def test_withdrawing_needs_a_reason_shown_at_the_field(client: IsolatedClient) -> None:
+    setup, award = awarded()
+    sign_in_as(client, setup.manager)
+
+    response = _post(client, award, f"/staff/awards/{award.id}/withdraw", {"reason": " "})
+
+    assert response.status_code == 422
+    assert page_title(response).startswith("Error: ")
+    message = "Enter why the offer is being withdrawn: the organisation will read it"
+    assert error_summary(response) == [message]
+    assert field_error(response, "reason") == message
+    db.session.expire_all()
+    assert db.session.get(Award, award.id).status == "offered"
+
+
+def test_a_grant_with_a_payment_approved_cannot_be_withdrawn(client: IsolatedClient) -> None:
+    setup, award = awarded()
+    award.status = "accepted"
+    award.payments[0].due_at = utcnow()
+    award.payments[0].status = "approved"
+    db.session.flush()
+    sign_in_as(client, setup.manager)
+    assert "Withdraw the offer" not in _text(client.get(_detail(award)))
+
+    response = _post(client, award, f"/staff/awards/{award.id}/withdraw", {"reason": "Changed our minds"})
+
+    assert response.status_code == 422
+    assert "has been approved or made" in " ".join(error_summary(response))
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("applicant", 404), ("stranger", 404), ("assessor", 403), ("other_manager", 403), ("finance", 403)],
+)
+def test_only_the_calls_fund_managers_withdraw_offers(client: IsolatedClient, who: str, status: int) -> None:
+    setup, award = awarded()
+    sign_in_as(client, setup.manager)
+    token = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', client.get(_detail(award)).get_data(as_text=True))
+    assert token is not None
+    sign_in_as(client, _people(setup, award)[who])
+
+    response = client.post(f"/staff/awards/{award.id}/withdraw", data={"csrf_token": token.group(1), "reason": "x"})
+
+    assert response.status_code == status
+    db.session.expire_all()
+    assert db.session.get(Award, award.id).status == "offered"
