@@ -446,6 +446,12 @@ def undecided_references(round_: Round) -> list[str]:
     )
 
 
+def _tell_applicants(application: Application, *, subject: str, template: str, context: dict[str, Any]) -> None:
+    """Email the people who speak for the applying organisation (queries.list_applicant_contacts), once each."""
+    for email in queries.list_applicant_contacts(application):
+        queue_email(to=email, subject=subject, template=template, context=context)
+
+
 def _notify_outcome(application: Application, decision: Decision, award: Award | None) -> None:
     template = {
         Outcome.APPROVED: "awards/emails/outcome_approved",
@@ -467,8 +473,7 @@ def _notify_outcome(application: Application, decision: Decision, award: Award |
         "conditions": award.conditions if award else "",
         "url": external_url("awards.applicant_outcome", application_id=application.id),
     }
-    for email in queries.list_applicant_contacts(application):
-        queue_email(to=email, subject=subject, template=template, context=context)
+    _tell_applicants(application, subject=subject, template=template, context=context)
 
 
 def publish_outcomes(*, actor: User, round_: Round, now: datetime) -> int:
@@ -656,21 +661,19 @@ def record_letter(
         action="award.letter_reissued" if reissue else "award.letter_issued",
         data={"version": document.version, "sha256": document.sha256, "template_version": letter.template_version},
     )
-    application = award.application
-    for email in queries.list_applicant_contacts(application):
-        queue_email(
-            to=email,
-            subject=f"{'A new version of your' if reissue else 'Your'} grant offer letter for {award.reference}",
-            template="awards/emails/letter_issued",
-            context={
-                "reference": award.reference,
-                "organisation_name": award.organisation.name,
-                "amount": format_pence(award.amount_pence),
-                "accept_by": letter.accept_by_text,
-                "reissue": reissue,
-                "url": letter.accept_url,
-            },
-        )
+    _tell_applicants(
+        award.application,
+        subject=f"{'A new version of your' if reissue else 'Your'} grant offer letter for {award.reference}",
+        template="awards/emails/letter_issued",
+        context={
+            "reference": award.reference,
+            "organisation_name": award.organisation.name,
+            "amount": format_pence(award.amount_pence),
+            "accept_by": letter.accept_by_text,
+            "reissue": reissue,
+            "url": letter.accept_url,
+        },
+    )
     return document
 
 
@@ -844,19 +847,18 @@ def withdraw_award(*, actor: User, award: Award, reason: str, now: datetime) -> 
     award.withdrawal_reason = reason
     _move_award(award, AwardStatus.WITHDRAWN, actor=actor, action="award.withdrawn", data={"reason": reason})
     programme_services.release_budget(actor=actor, round_=award.round, amount_pence=award.amount_pence)
-    for email in queries.list_applicant_contacts(award.application):
-        queue_email(
-            to=email,
-            subject=f"Your grant offer {award.reference} has been withdrawn",
-            template="awards/emails/award_withdrawn",
-            context={
-                "reference": award.reference,
-                "organisation_name": award.organisation.name,
-                "amount": format_pence(award.amount_pence),
-                "reason": reason,
-                "support_email": current_app.config["SUPPORT_EMAIL"],
-            },
-        )
+    _tell_applicants(
+        award.application,
+        subject=f"Your grant offer {award.reference} has been withdrawn",
+        template="awards/emails/award_withdrawn",
+        context={
+            "reference": award.reference,
+            "organisation_name": award.organisation.name,
+            "amount": format_pence(award.amount_pence),
+            "reason": reason,
+            "support_email": current_app.config["SUPPORT_EMAIL"],
+        },
+    )
 
 
 # --- payments ------------------------------------------------------------------------------------------------
