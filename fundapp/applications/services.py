@@ -32,7 +32,7 @@ from fundapp.core.clock import format_datetime, utcnow
 from fundapp.core.documents import store_document
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
-from fundapp.core.transitions import move
+from fundapp.core.transitions import record_transition
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes.models import Round, Section
@@ -275,7 +275,10 @@ def _move(
     action: str,
     data: dict[str, Any] | None = None,
 ) -> None:
-    move(application, target, model="Application", table=APPLICATION_TRANSITIONS, actor=actor, action=action, data=data)
+    previous = application.status
+    check_transition("Application", APPLICATION_TRANSITIONS, previous, target)
+    application.status = target
+    record_transition(application, previous, actor=actor, action=action, data=data)
 
 
 def _claim_submission(application: Application) -> None:

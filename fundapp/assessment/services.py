@@ -47,7 +47,7 @@ from fundapp.core.audit import record_event
 from fundapp.core.clock import format_datetime, utcnow
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
-from fundapp.core.transitions import move
+from fundapp.core.transitions import record_transition
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
@@ -89,12 +89,13 @@ def _move(
     action: str,
     data: dict[str, Any] | None = None,
 ) -> None:
+    previous = assessment.status
+    check_transition("Assessment", ASSESSMENT_TRANSITIONS, previous, target)
+    assessment.status = target
     assessment.updated_at = utcnow()
-    move(
+    record_transition(
         assessment,
-        target,
-        model="Assessment",
-        table=ASSESSMENT_TRANSITIONS,
+        previous,
         actor=actor,
         action=action,
         data={"application_id": assessment.application_id, "assessor_id": assessment.assessor_id, **(data or {})},
@@ -104,14 +105,11 @@ def _move(
 def _move_moderation(
     moderation: Moderation, target: ModerationStatus, *, actor: User | None, action: str, data: dict[str, Any]
 ) -> None:
-    move(
-        moderation,
-        target,
-        model="Moderation",
-        table=MODERATION_TRANSITIONS,
-        actor=actor,
-        action=action,
-        data={"application_id": moderation.application_id, **data},
+    previous = moderation.status
+    check_transition("Moderation", MODERATION_TRANSITIONS, previous, target)
+    moderation.status = target
+    record_transition(
+        moderation, previous, actor=actor, action=action, data={"application_id": moderation.application_id, **data}
     )
 
 

@@ -46,12 +46,12 @@ from fundapp.core import storage
 from fundapp.core.audit import AuditEvent, record_event
 from fundapp.core.clock import format_date, to_london
 from fundapp.core.documents import StoredDocument, find_latest_document, store_document
-from fundapp.core.errors import DomainError, NotAllowed
+from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
 from fundapp.core.money import format_pence
 from fundapp.core.spreadsheets import csv_bytes
 from fundapp.core.transactions import after_commit, after_rollback
-from fundapp.core.transitions import move
+from fundapp.core.transitions import record_transition
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
@@ -92,25 +92,21 @@ def _text(value: str, *, field: str, max_chars: int, missing: str | None = None,
 
 
 def _move_award(award: Award, target: AwardStatus, *, actor: User | None, action: str, data: dict[str, Any]) -> None:
-    move(
-        award,
-        target,
-        model="Award",
-        table=AWARD_TRANSITIONS,
-        actor=actor,
-        action=action,
-        data={"reference": award.reference, **data},
-    )
+    previous = award.status
+    check_transition("Award", AWARD_TRANSITIONS, previous, target)
+    award.status = target
+    record_transition(award, previous, actor=actor, action=action, data={"reference": award.reference, **data})
 
 
 def _move_payment(
     payment: Payment, target: PaymentStatus, *, actor: User | None, action: str, data: dict[str, Any]
 ) -> None:
-    move(
+    previous = payment.status
+    check_transition("Payment", PAYMENT_TRANSITIONS, previous, target)
+    payment.status = target
+    record_transition(
         payment,
-        target,
-        model="Payment",
-        table=PAYMENT_TRANSITIONS,
+        previous,
         actor=actor,
         action=action,
         data={"award_id": payment.award_id, "amount_pence": payment.amount_pence, **data},

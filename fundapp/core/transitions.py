@@ -1,7 +1,8 @@
-"""The one way a status changes: check the domain's transition table, set it, flush, audit who/when/what.
+"""What follows every status change: flush it and audit who moved what from which status to which.
 
-Each domain's services wrap this in a small `_move` that names its model and table (and adds what its audit
-events carry); nothing else in the code base assigns `.status` (tests/unit/test_architecture.py).
+Each domain's services change a status in a small `_move` that checks its transition table
+(core.errors.check_transition), assigns `.status` itself (only services.py files may:
+tests/unit/test_architecture.py) and then calls record_transition.
 """
 
 from __future__ import annotations
@@ -10,30 +11,29 @@ import enum
 from typing import Any, Protocol
 
 from fundapp.core.audit import record_event
-from fundapp.core.errors import check_transition
+
+
+class _HasStatus(Protocol):
+    id: int
+    status: Any
 
 
 class _HasId(Protocol):
     id: int
 
 
-def move(
-    obj: Any,
-    target: enum.Enum,
+def record_transition(
+    obj: _HasStatus,
+    previous: enum.Enum,
     *,
-    model: str,
-    table: dict[enum.Enum, frozenset[enum.Enum]],
     actor: _HasId | None,
     action: str,
     data: dict[str, Any] | None = None,
-) -> enum.Enum:
-    """Move obj.status to target if the table allows it (else InvalidTransition), flush, and record an audit event
-    with the action, the actor, "from" and "to" and data. Returns the previous status."""
+) -> None:
+    """Flush obj's new status and record an audit event with the action, the actor, "from", "to" and data."""
     from fundapp.extensions import db
 
-    previous: enum.Enum = obj.status
-    check_transition(model, table, previous, target)
-    obj.status = target
     db.session.flush()
-    record_event(action, actor=actor, subject=obj, data={"from": previous.value, "to": target.value, **(data or {})})
-    return previous
+    record_event(
+        action, actor=actor, subject=obj, data={"from": previous.value, "to": obj.status.value, **(data or {})}
+    )

@@ -23,7 +23,7 @@ from fundapp.core.audit import record_event
 from fundapp.core.clock import format_datetime
 from fundapp.core.errors import DomainError, check_transition
 from fundapp.core.money import format_pence
-from fundapp.core.transitions import move
+from fundapp.core.transitions import record_transition
 from fundapp.extensions import db
 from fundapp.programmes import queries, question_sets
 from fundapp.programmes.models import (
@@ -807,7 +807,10 @@ def problems_before_opening(round_: Round) -> list[str]:
 
 
 def _move(round_: Round, target: RoundStatus, *, actor: User | None, action: str, reason: str | None) -> None:
-    move(round_, target, model="Round", table=ROUND_TRANSITIONS, actor=actor, action=action, data={"reason": reason})
+    previous = round_.status
+    check_transition("Round", ROUND_TRANSITIONS, previous, target)
+    round_.status = target
+    record_transition(round_, previous, actor=actor, action=action, data={"reason": reason})
 
 
 def open_round(*, actor: User | None, round_: Round, reason: str | None = None) -> None:
