@@ -67,6 +67,13 @@ def can_invite_members(user: Any, organisation: Organisation) -> bool:
     return is_member(user, organisation)
 
 
+def is_owner(user: Any, organisation: Organisation) -> bool:
+    """An owner of the organisation: the people who can sign for it and manage its members."""
+    return is_member(user, organisation) and any(
+        m.user_id == user.id and m.role == MemberRole.OWNER for m in organisation.memberships
+    )
+
+
 def can_remove_member(user: User, organisation: Organisation) -> bool:
     """Only owners remove members."""
-    return any(m.user_id == user.id and m.role == MemberRole.OWNER for m in organisation.memberships)
+    return is_owner(user, organisation)

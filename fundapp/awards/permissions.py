@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundapp.accounts.models import Organisation
-from fundapp.accounts.permissions import has_role, holds_role_anywhere, is_admin, is_member
-from fundapp.accounts.states import MemberRole, StaffRole
+from fundapp.accounts.permissions import has_role, holds_role_anywhere, is_admin, is_member, is_owner
+from fundapp.accounts.states import StaffRole
 from fundapp.awards.models import Award, Payment
 from fundapp.programmes.models import Round
 from fundapp.programmes.permissions import can_manage_round, can_view_round
@@ -46,13 +45,6 @@ def decided_it(user: Any, award: Award) -> bool:
 def can_approve_payment(user: Any, payment: Payment) -> bool:
     """A finance officer of the call who did not decide the award."""
     return can_handle_payments(user, payment.award.round) and not decided_it(user, payment.award)
-
-
-def is_owner(user: Any, organisation: Organisation) -> bool:
-    """An owner of the organisation: the people who can sign for it."""
-    return is_member(user, organisation) and any(
-        m.user_id == user.id and m.role == MemberRole.OWNER for m in organisation.memberships
-    )
 
 
 def can_view_award_as_applicant(user: Any, award: Award) -> bool:
