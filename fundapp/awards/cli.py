@@ -27,6 +27,7 @@ from fundapp.core import storage
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.transactions import commit_unit_of_work, rollback_unit_of_work
+from fundapp.core.wording import plural
 from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.models import Round
 
@@ -137,10 +138,6 @@ def _write_letters(round_id: int, output: Path) -> int:
     return len(chosen) + 1
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def _show_problems(problems: Iterable[tuple[str, str]]) -> None:
     for reference, reason in sorted(problems):
         click.echo(f"  {reference}: {reason}", err=True)
@@ -172,17 +169,17 @@ def build(round_code: str, output: Path, actor_email: str | None, workers: int) 
     rollback_unit_of_work()
     problems: list[tuple[str, str]] = []
     if award_ids:
-        with click.progressbar(length=len(award_ids), label=f"Issuing {_plural(len(award_ids), 'letter')}") as bar:
+        with click.progressbar(length=len(award_ids), label=f"Issuing {plural(len(award_ids), 'letter')}") as bar:
             problems = _issue_all(award_ids, actor_id, workers=workers, tick=lambda: bar.update(1))
     written = _write_letters(round_id, output)
     rollback_unit_of_work()
     issued = len(award_ids) - len(problems)
     click.echo(
-        f"{code}: issued {_plural(issued, 'letter')}, skipped {len(plan.waiting_references)} waiting on due "
-        f"diligence, wrote {_plural(written, 'file')} to {output}."
+        f"{code}: issued {plural(issued, 'letter')}, skipped {len(plan.waiting_references)} waiting on due "
+        f"diligence, wrote {plural(written, 'file')} to {output}."
     )
     if problems:
-        click.echo(f"{_plural(len(problems), 'letter')} not issued:", err=True)
+        click.echo(f"{plural(len(problems), 'letter')} not issued:", err=True)
         _show_problems(problems)
         raise SystemExit(1)
 

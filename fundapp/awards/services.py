@@ -53,6 +53,7 @@ from fundapp.core.spreadsheets import csv_bytes
 from fundapp.core.transactions import after_commit, after_rollback
 from fundapp.core.transitions import record_transition
 from fundapp.core.urls import external_url
+from fundapp.core.wording import plural
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
 from fundapp.programmes.models import Round
@@ -995,10 +996,6 @@ def plan_letter_batch(round_: Round) -> LetterPlan:
     return LetterPlan(ready_award_ids=tuple(ready), waiting_references=tuple(waiting))
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _enqueue_batch(batch_id: int) -> None:
     from fundapp.awards.jobs import run_letter_batch
 
@@ -1042,7 +1039,7 @@ def start_letter_batch(*, actor: User, round_: Round, now: datetime) -> LetterBa
     if not plan.ready_award_ids:
         message = "No awards are ready for a letter"
         if plan.waiting_references:
-            message += f": {_plural(len(plan.waiting_references), 'award waits', 'awards wait')} on due diligence"
+            message += f": {plural(len(plan.waiting_references), 'award waits', 'awards wait')} on due diligence"
         raise DomainError(message)
     batch = LetterBatch(
         round_id=round_.id,

@@ -35,6 +35,7 @@ from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError, InvalidTransition
 from fundapp.core.forms import CSRF_MESSAGE, add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
+from fundapp.core.wording import plural
 from fundapp.programmes.models import Round
 
 # What the pages show for an assessment's status, recommendation and declared conflict.
@@ -62,10 +63,6 @@ def _confirmed() -> bool:
         return True
     flash(CSRF_MESSAGE)
     return False
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @bp.app_template_global()
@@ -101,7 +98,7 @@ def round_assessment(round_id: int):
 def _flash_auto_assign(result: services.AutoAssignResult) -> None:
     if result.total:
         flash(
-            f"Assigned {_plural(result.total, 'scorecard')} to {_plural(len(result.assigned), 'assessor')}. "
+            f"Assigned {plural(result.total, 'scorecard')} to {plural(len(result.assigned), 'assessor')}. "
             "Each has been emailed.",
             "success",
         )
@@ -110,7 +107,7 @@ def _flash_auto_assign(result: services.AutoAssignResult) -> None:
     if result.short:
         references = ", ".join(a.reference or "" for a in result.short)
         flash(
-            f"{_plural(len(result.short), 'application')} still short of assessors: {references}. Nobody else in "
+            f"{plural(len(result.short), 'application')} still short of assessors: {references}. Nobody else in "
             "the pool can take them (conflicts, connections, or already assessing them): add assessors to the "
             "pool, then auto-assign again."
         )
@@ -140,7 +137,7 @@ def send_reminders(round_id: int):
         emailed = services.send_overdue_reminders(now=utcnow(), round_id=round_.id, actor=current_user)
         if emailed:
             flash(
-                f"Emailed a reminder to {_plural(emailed, 'assessor')} with overdue scorecards. Assessors already "
+                f"Emailed a reminder to {plural(emailed, 'assessor')} with overdue scorecards. Assessors already "
                 "reminded in the last day were not emailed again.",
                 "success",
             )
@@ -228,7 +225,7 @@ def _assignment_options(
             application, user, existing=mine.get(user.id), connected_organisation_ids=connected[user.id]
         )
         if reason is None:
-            can.append((user.id, user.full_name, f"{_plural(load[user.id], 'scorecard')} in this call"))
+            can.append((user.id, user.full_name, f"{plural(load[user.id], 'scorecard')} in this call"))
         else:
             cannot.append((user, reason))
     return can, cannot

@@ -39,6 +39,7 @@ from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.money import format_pence
 from fundapp.core.transactions import commits, rollback_unit_of_work
+from fundapp.core.wording import plural
 from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.models import Round
 
@@ -48,10 +49,6 @@ DECISION_TAGS = {
     Outcome.REJECTED: ("Rejected", "govuk-tag--red"),
     Outcome.RESERVE: ("Reserve list", "govuk-tag--yellow"),
 }
-
-
-def _plural(count: int, noun: str, plural: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
 
 
 # --- the decisions page --------------------------------------------------------------------------------------
@@ -311,11 +308,11 @@ def approve_above_line(round_id: int):
             problems.append(exc.message)
         else:
             total = sum(award.amount_pence for award in awards)
-            flash(f"Approved {_plural(len(awards), 'application')}: {format_pence(total)} committed.", "success")
+            flash(f"Approved {plural(len(awards), 'application')}: {format_pence(total)} committed.", "success")
             return redirect(url_for("awards.decisions", round_id=round_.id))
     plan = services.plan_bulk_approval(round_)
     form.fingerprint.data = plan.fingerprint
-    form.submit.label.text = f"Approve {_plural(len(plan.application_ids), 'application')}"
+    form.submit.label.text = f"Approve {plural(len(plan.application_ids), 'application')}"
     failed = request.method == "POST"
     return render_template(
         "awards/approve_above_line.html",
@@ -358,7 +355,7 @@ def publish_outcomes(round_id: int):
         except DomainError as exc:
             problems.append(exc.message)
         else:
-            flash(f"Outcomes published: {_plural(told, 'applicant')} emailed", "success")
+            flash(f"Outcomes published: {plural(told, 'applicant')} emailed", "success")
             return redirect(url_for("awards.decisions", round_id=round_.id))
     failed = request.method == "POST"
     return render_template(
