@@ -129,23 +129,18 @@ def _per_letter(round_id: int, manager_id: int) -> tuple[float, float]:
 
 
 def _start(round_id: int, manager_id: int) -> int:
-    """Start the batch (not yet committed), trying again while the consumer is writing (SQLite: one writer)."""
+    """Start the batch (not yet committed) in a transaction that, like a request's POST, takes SQLite's write lock
+    when it begins, so it waits for the consumer's writes instead of failing."""
     from fundapp.accounts.queries import get_user
     from fundapp.awards import services
     from fundapp.core.clock import utcnow
-    from fundapp.core.errors import DomainError
+    from fundapp.core.database import write_transactions
     from fundapp.core.transactions import rollback_unit_of_work
     from fundapp.programmes.queries import get_round
 
-    for _ in range(50):
-        try:
-            return services.start_letter_batch(actor=get_user(manager_id), round_=get_round(round_id), now=utcnow()).id
-        except DomainError as exc:
-            if "try again" not in exc.message:
-                raise
-            rollback_unit_of_work()
-            time.sleep(0.2)
-    raise SystemExit("could not start the batch: the database stayed busy")
+    rollback_unit_of_work()  # so the next transaction begins inside write_transactions()
+    with write_transactions():
+        return services.start_letter_batch(actor=get_user(manager_id), round_=get_round(round_id), now=utcnow()).id
 
 
 def _drain_email() -> None:
