@@ -18,6 +18,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_extensions(app)
     register_models()
     register_blueprints(app)
+    register_domain_signals()
     register_templates(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -83,6 +84,7 @@ def register_models() -> None:
     import fundapp.core.documents  # noqa: F401
     import fundapp.core.mail.models  # noqa: F401
     import fundapp.programmes.models  # noqa: F401
+    import fundapp.reporting.models  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -97,7 +99,8 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.core.views import bp as core_bp
     from fundapp.programmes import bp as programmes_bp
     from fundapp.programmes import views as _programmes_views  # noqa: F401
-    from fundapp.reporting.views import bp as reporting_bp
+    from fundapp.reporting import bp as reporting_bp
+    from fundapp.reporting import views as _reporting_views  # noqa: F401
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -106,6 +109,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assessment_bp)
     app.register_blueprint(awards_bp)
     app.register_blueprint(reporting_bp)
+
+
+def register_domain_signals() -> None:
+    """Follow-ons across the layer order: a lower domain announces, a higher one acts (awards.signals)."""
+    from fundapp.reporting.services import connect_signals
+
+    connect_signals()
 
 
 def register_templates(app: Flask) -> None:

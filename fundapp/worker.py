@@ -8,6 +8,7 @@ connections it inherited and opens its own.
 
 import fundapp.assessment.jobs  # noqa: F401  (registers the periodic reminder)
 import fundapp.awards.jobs  # noqa: F401  (bulk award letters)
+import fundapp.reporting.jobs  # noqa: F401  (report reminders, exports)
 from fundapp import create_app
 from fundapp.core import jobs
 from fundapp.extensions import db, huey

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import factory
+import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 
 from fundapp.accounts.models import Membership, Organisation, RoleAssignment, User
@@ -505,3 +506,132 @@ def complete_due_diligence(award: Award, *, by: User | None = None) -> None:
             completed_by_id=by.id if by else None,
         )
     _session().refresh(award)
+
+
+# --- monitoring reports ---------------------------------------------------------------------------------------
+
+from fundapp.programmes.monitoring import ReportKind  # noqa: E402
+from fundapp.reporting.models import Report, ReportEvidence  # noqa: E402
+from fundapp.reporting.states import ReportStatus  # noqa: E402
+
+
+def _accepted_award(_o: object) -> Award:
+    award = AwardFactory(
+        accepted=True,
+        application__round__outcomes_published_at=utcnow(),
+        project_start=utcnow().date() - timedelta(days=120),
+        project_end=utcnow().date() + timedelta(days=120),
+    )
+    give_budget_and_targets(award.application)
+    return award
+
+
+class ReportFactory(BaseFactory):
+    """A report an accepted award owes (due in two weeks unless due_on= says otherwise); traits for later states."""
+
+    class Meta:
+        model = Report
+
+    award = factory.LazyAttribute(_accepted_award)
+    round_id = factory.LazyAttribute(lambda o: o.award.round_id)
+    position = 1
+    kind = ReportKind.INTERIM
+    label = "Interim report"
+    due_on = factory.LazyFunction(lambda: utcnow().date() + timedelta(days=14))
+    status = ReportStatus.DUE
+
+
+def report_values(report: Report) -> dict[str, object]:
+    """What a grantee would type in every section of the report, valid for its call's metrics and budget."""
+    from fundapp.reporting import queries
+
+    ctx = queries.load_report_context(report)
+    return {
+        "metrics": {metric.key: str(10 * (number + 1)) for number, metric in enumerate(ctx.metrics)},
+        "delivered": "We ran twelve workshops in schools and two community events.",
+        "changes": "One venue closed, so two sessions moved to the youth centre.",
+        "spend": {str(index): "100" for index in range(len(ctx.budget))},
+        "boroughs": ["E09000002", "E09000030"],
+    }
+
+
+def fill_report(report: Report) -> Report:
+    """Every section of the report saved with valid answers (as the grantee would), status untouched."""
+    from fundapp.reporting import content, queries
+
+    ctx = queries.load_report_context(report)
+    raw = report_values(report)
+    values: dict[str, object] = {}
+    for section in content.SECTION_KEYS:
+        values = content.merge_section(values, section, content.check_section(section, raw, ctx))
+    report.raw = raw
+    report.values = values
+    _session().flush()
+    return report
+
+
+def submitted_report(*, by: User | None = None, **fields: object) -> Report:
+    """A filled report submitted for review (through the service, so its submission and audit are real)."""
+    from fundapp.reporting import services
+
+    fields.setdefault("status", ReportStatus.DRAFT)
+    report = fill_report(ReportFactory(**fields))
+    member = by or _member_of(report.award.organisation)
+    services.submit_report(actor=member, report=report, version=report.version, now=utcnow())
+    return report
+
+
+def _member_of(organisation: Organisation) -> User:
+    membership = MembershipFactory(organisation=organisation, role=MemberRole.OWNER)
+    return membership.user
+
+
+class ReportEvidenceFactory(BaseFactory):
+    class Meta:
+        model = ReportEvidence
+
+    report = factory.SubFactory(ReportFactory)
+    storage_key = factory.LazyAttribute(_stored_sample)
+    filename = "register.pdf"
+    file_type = "pdf"
+    content_type = "application/pdf"
+    size_bytes = factory.LazyAttribute(_stored_size)
+    sha256 = factory.LazyAttribute(_stored_sha256)
+    uploaded_at = factory.LazyFunction(utcnow)
+
+
+BUDGET_CATEGORIES = [{"value": "staff", "label": "Staff salaries"}, {"value": "venue", "label": "Venue hire"}]
+
+
+def give_budget_and_targets(application: Application, *, targets: dict[str, int] | None = None) -> None:
+    """Give the application's call a budget question (if it has none) and the application a two-line budget and a
+    target for each of the default metrics, as the SEF form would have collected them."""
+    from fundapp.programmes.models import Question, QuestionSet, Section
+
+    round_ = application.round
+    has_budget = _session().scalar(
+        sa.select(Question.id)
+        .join(Section, Section.id == Question.section_id)
+        .join(QuestionSet, QuestionSet.id == Section.question_set_id)
+        .where(QuestionSet.round_id == round_.id, Question.type == QuestionType.BUDGET_TABLE)
+    )
+    if has_budget is None:
+        question_set = _session().scalar(sa.select(QuestionSet).where(QuestionSet.round_id == round_.id))
+        section = SectionFactory(question_set=question_set or QuestionSetFactory(round=round_), key="budget")
+        QuestionFactory(
+            section=section, key="budget", type=QuestionType.BUDGET_TABLE, config={"categories": BUDGET_CATEGORIES}
+        )
+    total = application.amount_requested_pence or 2_000_000
+    budget = [
+        {"category": "staff", "description": "Youth worker, two days a week", "amount_pence": total - 300_000},
+        {"category": "venue", "description": "Community hall", "amount_pence": 300_000},
+    ]
+    AnswerFactory(application=application, question_key="budget", raw=[], value=budget)
+    defaults = {
+        "londoners_reached": 400,
+        "sessions_planned": 24,
+        "volunteers_involved": 6,
+        "participants_reporting_change": 250,
+    }
+    for key, number in (targets or defaults).items():
+        AnswerFactory(application=application, question_key=key, raw=str(number), value=number)

@@ -10,6 +10,7 @@ only packaged assets.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +23,7 @@ from fundapp.core.clock import format_date
 from fundapp.core.money import format_pence
 from fundapp.core.pdf import paragraphs, render_document, render_pdf
 from fundapp.core.urls import external_url
+from fundapp.programmes.monitoring import ReportRule, parse_reports
 from fundapp.programmes.states import TRIGGER_LABELS, PaymentTrigger
 
 TEMPLATE_VERSION = "award-letter/1"
@@ -29,10 +31,8 @@ DOCUMENT_KIND = "award_letter"
 CONTENT_TYPE = "application/pdf"
 _TEMPLATE = "awards/documents/award_letter.html"
 
-# How long the organisation has to accept, and when reports fall due (DOMAIN: interim at the mid-point, final
-# within 8 weeks of the end date).
+# How long the organisation has to accept (when reports fall due is the call's report schedule).
 ACCEPT_WITHIN = timedelta(days=28)
-FINAL_REPORT_AFTER_END = timedelta(weeks=8)
 
 
 @dataclass(frozen=True)
@@ -104,15 +104,12 @@ def amount_in_words(pence: int) -> str:
     return words[:1].upper() + words[1:]
 
 
-def reporting_dates(start: date | None, end: date | None) -> tuple[ReportingRow, ...]:
-    """The interim report at the project's mid-point and the final one 8 weeks after it ends."""
+def reporting_dates(start: date | None, end: date | None, rules: Sequence[ReportRule]) -> tuple[ReportingRow, ...]:
+    """When each report the call asks for falls due (e.g. the interim at the project's mid-point, the final one
+    8 weeks after it ends); none without project dates."""
     if start is None or end is None:
         return ()
-    middle = start + (end - start) / 2
-    return (
-        ReportingRow("Interim report", format_date(middle)),
-        ReportingRow("Final report", format_date(end + FINAL_REPORT_AFTER_END)),
-    )
+    return tuple(ReportingRow(rule.label, format_date(rule.due_on(start, end))) for rule in rules)
 
 
 def _address(award: Award) -> tuple[str, ...]:
@@ -166,7 +163,7 @@ def build_letter_context(award: Award, *, issued_on: date, signed_by_name: str, 
         amount_words=amount_in_words(award.amount_pence),
         schedule=_schedule(award),
         conditions=tuple(paragraphs(award.conditions)),
-        reporting=reporting_dates(award.project_start, award.project_end),
+        reporting=reporting_dates(award.project_start, award.project_end, parse_reports(round_.report_schedule)),
         accept_by_text=format_date(issued_on + ACCEPT_WITHIN),
         accept_url=external_url("awards.applicant_award", award_id=award.id),
         verification_code=award.verification_code,

@@ -28,6 +28,7 @@ from fundapp.applications.states import ApplicationStatus
 from fundapp.assessment.ranking import RankedApplication, build_ranking, tier_for
 from fundapp.awards import letters, permissions, queries
 from fundapp.awards.models import Award, Decision, DueDiligenceCheck, LetterBatch, Payment
+from fundapp.awards.signals import award_accepted
 from fundapp.awards.states import (
     AWARD_TRANSITIONS,
     DUE_DILIGENCE_LABELS,
@@ -781,6 +782,7 @@ def accept_award(
         data={"name": name, "position": position, "letter_version": document.version, "sha256": document.sha256},
     )
     release_payments(award=award, trigger=PaymentTrigger.ACCEPTANCE, now=now, actor=actor)
+    award_accepted.send(award, actor=actor, now=now)
     _notify_staff(award, accepted=True)
 
 

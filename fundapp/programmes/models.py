@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.core.models import Base, TimestampMixin, enum_column
+from fundapp.programmes.monitoring import default_metrics_json, default_reports_json
 from fundapp.programmes.payment_schedule import default_template_json
 from fundapp.programmes.states import QuestionType, RoundStatus
 
@@ -87,6 +88,9 @@ class Round(TimestampMixin, Base):
     payment_template: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=default_template_json)
     outcomes_published_at: Mapped[datetime | None]
     outcomes_published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Monitoring (monitoring.py): the numbers grantees report, and the reports each award owes and when.
+    report_metrics: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=default_metrics_json)
+    report_schedule: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=default_reports_json)
 
     fund: Mapped[Fund] = relationship(back_populates="rounds")
     tiers: Mapped[list[Tier]] = relationship(

@@ -37,6 +37,7 @@ from fundapp.programmes.models import (
     Theme,
     Tier,
 )
+from fundapp.programmes.monitoring import Metric, ReportRule, metric_problems, report_problems
 from fundapp.programmes.payment_schedule import Tranche, template_problems
 from fundapp.programmes.states import (
     ALLOWED_SCALES,
@@ -984,6 +985,37 @@ def update_payment_template(*, actor: User | None, round_: Round, tranches: Sequ
     round_.payment_template = rows
     db.session.flush()
     record_event("round.payment_template_updated", actor=actor, subject=round_, data={"from": previous, "to": rows})
+    return True
+
+
+def update_monitoring(
+    *, actor: User | None, round_: Round, metrics: Sequence[Metric], reports: Sequence[ReportRule]
+) -> bool:
+    """Set the numbers the call's grantees report and the reports each award owes. Returns whether anything changed.
+
+    Raises DomainError (field "metrics" or "reports") listing what is wrong. Whether reports have already been
+    scheduled (which fixes the settings) is the reporting domain's check.
+    """
+    problems = metric_problems(metrics)
+    if problems:
+        raise DomainError("; ".join(problems), field="metrics")
+    problems = report_problems(reports)
+    if problems:
+        raise DomainError("; ".join(problems), field="reports")
+    metric_rows = [metric.as_json() for metric in metrics]
+    report_rows = [rule.as_json() for rule in reports]
+    if metric_rows == round_.report_metrics and report_rows == round_.report_schedule:
+        return False
+    previous = {"metrics": round_.report_metrics, "reports": round_.report_schedule}
+    round_.report_metrics = metric_rows
+    round_.report_schedule = report_rows
+    db.session.flush()
+    record_event(
+        "round.monitoring_updated",
+        actor=actor,
+        subject=round_,
+        data={"from": previous, "to": {"metrics": metric_rows, "reports": report_rows}},
+    )
     return True
 
 

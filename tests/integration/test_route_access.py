@@ -131,6 +131,30 @@ ROUTE_ACCESS: dict[str, str] = {
     "awards.applicant_outcome": "signed_in",
     # reporting
     "reporting.home": "public",
+    # reporting: a grantee's monitoring reports (members of the organisation; 404 to anyone else)
+    "reporting.grantee_reports": "signed_in",
+    "reporting.grantee_report": "signed_in",
+    "reporting.grantee_report_section": "signed_in",
+    "reporting.grantee_report_evidence": "signed_in",
+    "reporting.grantee_remove_evidence": "signed_in",
+    "reporting.grantee_report_submit": "signed_in",
+    "reporting.report_evidence_file": "signed_in",
+    # reporting: staff review, portfolio and monitoring settings (the call's staff; only fund managers change)
+    "reporting.round_reports": "signed_in",
+    "reporting.review_report": "signed_in",
+    "reporting.approve_report": "signed_in",
+    "reporting.request_report_changes": "signed_in",
+    "reporting.round_portfolio": "signed_in",
+    "reporting.fund_portfolio": "signed_in",
+    "reporting.round_monitoring": "signed_in",
+    # reporting: exports (finance officers, fund managers, admins) and dashboards (the call's or fund's staff)
+    "reporting.exports": "signed_in",
+    "reporting.export_status": "signed_in",
+    "reporting.export_download": "signed_in",
+    "reporting.round_dashboard": "signed_in",
+    "reporting.fund_dashboard": "signed_in",
+    "reporting.round_boroughs": "signed_in",
+    "reporting.fund_boroughs": "signed_in",
 }
 
 SAFE = {"GET", "HEAD", "OPTIONS"}

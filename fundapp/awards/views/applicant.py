@@ -27,6 +27,7 @@ from fundapp.core.documents import StoredDocument
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
+from fundapp.programmes.monitoring import parse_reports
 from fundapp.programmes.states import TRIGGER_LABELS
 
 
@@ -66,7 +67,9 @@ def _offer_context(award: Award, letter_versions: list[StoredDocument]) -> dict[
             }
             for p in award.payments
         ],
-        "reporting": letters.reporting_dates(award.project_start, award.project_end),
+        "reporting": letters.reporting_dates(
+            award.project_start, award.project_end, parse_reports(award.round.report_schedule)
+        ),
         "owners": sorted(owners, key=lambda user: user.full_name),
         "is_owner": permissions.can_accept_award(current_user, award),
         "status_label": AWARD_APPLICANT_LABELS[award.status],

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from fundapp.awards.letters import amount_in_words, reporting_dates
+from fundapp.programmes.monitoring import DEFAULT_REPORTS, DueRule, ReportKind, ReportRule
 
 
 @pytest.mark.parametrize(
@@ -24,7 +25,7 @@ def test_amounts_are_written_in_british_english_words(pence: int, words: str) ->
 
 
 def test_reports_fall_due_at_the_mid_point_and_eight_weeks_after_the_end() -> None:
-    rows = reporting_dates(date(2027, 4, 1), date(2028, 3, 31))
+    rows = reporting_dates(date(2027, 4, 1), date(2028, 3, 31), DEFAULT_REPORTS)
     assert [(r.label, r.due_text) for r in rows] == [
         ("Interim report", "30 September 2027"),
         ("Final report", "26 May 2028"),
@@ -32,5 +33,11 @@ def test_reports_fall_due_at_the_mid_point_and_eight_weeks_after_the_end() -> No
 
 
 def test_no_reporting_dates_without_project_dates() -> None:
-    assert reporting_dates(None, date(2028, 3, 31)) == ()
-    assert reporting_dates(date(2027, 4, 1), None) == ()
+    assert reporting_dates(None, date(2028, 3, 31), DEFAULT_REPORTS) == ()
+    assert reporting_dates(date(2027, 4, 1), None, DEFAULT_REPORTS) == ()
+
+
+def test_the_letter_lists_the_reports_the_call_asks_for() -> None:
+    rules = (ReportRule(ReportKind.FINAL, "End of grant report", DueRule.AFTER_END, 4),)
+    rows = reporting_dates(date(2027, 4, 1), date(2028, 3, 31), rules)
+    assert [(r.label, r.due_text) for r in rows] == [("End of grant report", "28 April 2028")]

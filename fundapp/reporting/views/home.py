@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from fundapp.accounts import queries as account_queries
@@ -11,8 +11,7 @@ from fundapp.accounts.states import StaffRole
 from fundapp.core.auth import public
 from fundapp.core.clock import utcnow
 from fundapp.programmes import queries as programme_queries
-
-bp = Blueprint("reporting", __name__, template_folder="templates")
+from fundapp.reporting import bp
 
 
 @bp.get("/")

@@ -1,0 +1,152 @@
+"""Reads for monitoring reports: one report, an award's or a call's reports, a grantee's, those due a reminder, and
+what a report is checked against (the call's metrics, the application's targets and budget)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from fundapp.accounts.models import Membership
+from fundapp.applications.models import Answer
+from fundapp.awards.models import Award
+from fundapp.extensions import db
+from fundapp.programmes.models import Question, QuestionSet, Section
+from fundapp.programmes.monitoring import parse_metrics
+from fundapp.programmes.states import QuestionType
+from fundapp.reporting.content import ReportContext, budget_lines
+from fundapp.reporting.models import Report, ReportEvidence, ReportSubmission
+from fundapp.reporting.permissions import REPORTING_AWARD_STATUSES
+from fundapp.reporting.states import OUTSTANDING, ReportStatus
+
+
+def _report_options() -> list[sa.orm.interfaces.LoaderOption]:
+    return [
+        joinedload(Report.award).joinedload(Award.organisation),
+        joinedload(Report.award).joinedload(Award.round),
+        joinedload(Report.award).joinedload(Award.application),
+        selectinload(Report.submissions),
+        selectinload(Report.evidence),
+    ]
+
+
+def get_report(report_id: int) -> Report:
+    """The report with its award, organisation, call, submissions and evidence. Raises NoResultFound (a 404)."""
+    return db.session.scalars(sa.select(Report).where(Report.id == report_id).options(*_report_options())).one()
+
+
+def get_evidence(*, report_id: int, evidence_id: int) -> ReportEvidence:
+    """One evidence file of the report. Raises NoResultFound (also for a file of another report)."""
+    return db.session.scalars(
+        sa.select(ReportEvidence).where(ReportEvidence.id == evidence_id, ReportEvidence.report_id == report_id)
+    ).one()
+
+
+def list_award_reports(award_id: int) -> list[Report]:
+    """The award's reports in the order they fall due."""
+    return list(
+        db.session.scalars(
+            sa.select(Report).where(Report.award_id == award_id).order_by(Report.position).options(*_report_options())
+        )
+    )
+
+
+def list_round_reports(
+    *, round_id: int, statuses: Iterable[ReportStatus] | None = None, overdue_on: date | None = None
+) -> list[Report]:
+    """A call's reports (of accepted awards), soonest due first; optionally only in the given statuses, or only
+    those still owed and past their due date on overdue_on."""
+    query = (
+        sa.select(Report)
+        .join(Award, Award.id == Report.award_id)
+        .where(Report.round_id == round_id, Award.status.in_(REPORTING_AWARD_STATUSES))
+    )
+    if statuses is not None:
+        query = query.where(Report.status.in_(list(statuses)))
+    if overdue_on is not None:
+        query = query.where(Report.status.in_(list(OUTSTANDING)), Report.due_on < overdue_on)
+    query = query.order_by(Report.due_on, Award.reference, Report.position).options(*_report_options())
+    return list(db.session.scalars(query))
+
+
+def list_reports_for_user(user_id: int) -> list[Report]:
+    """Reports of accepted awards to organisations the user belongs to, soonest due first (the grantee's list)."""
+    return list(
+        db.session.scalars(
+            sa.select(Report)
+            .join(Award, Award.id == Report.award_id)
+            .join(Membership, Membership.organisation_id == Award.organisation_id)
+            .where(Membership.user_id == user_id, Award.status.in_(REPORTING_AWARD_STATUSES))
+            .order_by(Report.due_on, Award.reference, Report.position)
+            .options(*_report_options())
+        )
+    )
+
+
+def count_round_reports(round_id: int) -> int:
+    """How many reports have been scheduled for the call's awards (once any has, its monitoring settings are
+    fixed)."""
+    return db.session.scalar(sa.select(sa.func.count(Report.id)).where(Report.round_id == round_id)) or 0
+
+
+def list_reports_to_remind(*, due_by: date) -> list[Report]:
+    """Reports still owed on accepted awards and due on or before due_by (the reminder job decides which message
+    each needs)."""
+    return list(
+        db.session.scalars(
+            sa.select(Report)
+            .join(Award, Award.id == Report.award_id)
+            .where(
+                Report.status.in_(list(OUTSTANDING)),
+                Report.due_on <= due_by,
+                Award.status.in_(REPORTING_AWARD_STATUSES),
+            )
+            .order_by(Report.due_on, Report.id)
+            .options(*_report_options())
+        )
+    )
+
+
+def latest_submission(report: Report) -> ReportSubmission | None:
+    """The report's most recent submission (None before the first)."""
+    return report.submissions[-1] if report.submissions else None
+
+
+def _budget_categories(round_id: int) -> tuple[str | None, dict[str, str]]:
+    """The key of the call's budget question and its category labels by value."""
+    question = db.session.scalar(
+        sa.select(Question)
+        .join(Section, Section.id == Question.section_id)
+        .join(QuestionSet, QuestionSet.id == Section.question_set_id)
+        .where(QuestionSet.round_id == round_id, Question.type == QuestionType.BUDGET_TABLE)
+        .order_by(Section.position, Question.position)
+        .limit(1)
+    )
+    if question is None:
+        return None, {}
+    labels = {str(c["value"]): str(c["label"]) for c in question.config.get("categories", [])}
+    return question.key, labels
+
+
+def load_report_context(report: Report) -> ReportContext:
+    """What the report is checked against: the call's metrics, the application's targets for them, and the lines
+    of the application's budget."""
+    metrics = parse_metrics(report.round.report_metrics)
+    budget_key, category_labels = _budget_categories(report.round_id)
+    wanted = {m.target_question for m in metrics if m.target_question} | ({budget_key} if budget_key else set())
+    answers = {
+        answer.question_key: answer.value
+        for answer in db.session.scalars(
+            sa.select(Answer).where(
+                Answer.application_id == report.award.application_id, Answer.question_key.in_(wanted)
+            )
+        )
+    }
+    targets = {
+        m.key: (answers.get(m.target_question) if isinstance(answers.get(m.target_question), int) else None)
+        for m in metrics
+    }
+    budget = budget_lines(answers.get(budget_key) if budget_key else None, category_labels)
+    return ReportContext(metrics=metrics, targets=targets, budget=budget)
