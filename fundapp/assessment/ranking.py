@@ -215,8 +215,9 @@ def _scorecards(round_id: int) -> dict[int, list[dict[int, int | None]]]:
     return {application_id: list(by_assessment.values()) for application_id, by_assessment in cards.items()}
 
 
-def _answers(round_: Round, application_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """Application id → theme names, and → borough GSS codes, from the answers to the form's questions."""
+def themes_and_boroughs(round_: Round, application_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Application id → theme names, and → borough GSS codes, from the answers to the form's questions (one
+    statement). The ranking, the portfolio, the dashboards and the award register all read them this way."""
     theme_keys = question_keys(round_, QuestionType.THEMES)
     borough_keys = question_keys(round_, QuestionType.BOROUGHS)
     theme_names = {str(t.id): t.name for t in round_.themes}
@@ -245,7 +246,7 @@ def build_ranking(round_: Round) -> Ranking:
     """The call's ranking: the applications taking part in assessment, by final score (moderated where a moderator
     set scores), ties by reference, with running totals and the funding line. A fixed number of statements."""
     applications = queries.list_ranking_applications(round_.id)
-    themes, boroughs = _answers(round_, [a.id for a in applications])
+    themes, boroughs = themes_and_boroughs(round_, [a.id for a in applications])
     data = _CallData(
         scorecards=_scorecards(round_.id),
         moderations={m.application_id: m for m in queries.list_round_moderations(round_.id)},
