@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
 
-from fundapp.core.spreadsheets import FORMULA_STARTS, csv_bytes, csv_text, safe_cell
+from fundapp.core.spreadsheets import (
+    FORMULA_STARTS,
+    csv_bytes,
+    csv_stream,
+    csv_text,
+    safe_cell,
+    write_xlsx_row,
+    xlsx_workbook,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,3 +59,23 @@ def test_csv_starts_with_the_byte_order_mark_and_escapes_every_cell() -> None:
 def test_csv_uses_windows_line_endings_and_quotes_commas_and_newlines() -> None:
     text = csv_text(["A"], [["one, two"], ["line\nbreak"]])
     assert text == '\ufeffA\r\n"one, two"\r\n"line\nbreak"\r\n'
+
+
+def test_a_csv_stream_writes_rows_one_at_a_time_to_a_binary_file_it_leaves_open() -> None:
+    out = io.BytesIO()
+    with csv_stream(out) as write_row:
+        write_row(["Title", "Amount"])
+        write_row(["=cmd", 1234.5])
+        write_row(["-lots", -3])
+    assert not out.closed
+    assert out.getvalue() == "\ufeffTitle,Amount\r\n'=cmd,1234.5\r\n'-lots,-3\r\n".encode()
+
+
+def test_an_xlsx_row_keeps_numbers_as_numbers_and_text_as_safe_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "cells.xlsx"
+    workbook = xlsx_workbook(str(path))
+    sheet = workbook.add_worksheet("Cells")
+    write_xlsx_row(sheet, 0, ["=1+1", "https://example.org", "0123", 15000, 12.5, None])
+    workbook.close()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Cells").to_python()
+    assert rows == [["'=1+1", "https://example.org", "0123", 15000, 12.5, ""]]
