@@ -17,8 +17,8 @@ from fundapp.applications.states import ApplicationStatus
 from fundapp.core import storage
 from fundapp.core.audit import record_event
 from fundapp.core.errors import DomainError, NotAllowed
-from fundapp.core.transactions import after_commit, after_rollback
-from fundapp.core.uploads import FILE_TYPES, MB, UploadRejected, inspect_upload
+from fundapp.core.transactions import after_commit
+from fundapp.core.uploads import FILE_TYPES, MB
 from fundapp.extensions import db
 from fundapp.programmes.models import Question
 from fundapp.programmes.states import QuestionType
@@ -77,13 +77,9 @@ def add_attachment(
     existing = [a for a in application.attachments if a.question_key == question.key]
     if max_files > 1 and len(existing) >= max_files:
         raise DomainError(f"You can upload up to {max_files} files", field=question.key)
-    try:
-        upload = inspect_upload(filename=filename, data=data, allowed_types=allowed, max_bytes=max_bytes)
-    except UploadRejected as exc:
-        raise DomainError(exc.message, field=question.key) from exc
-
-    key = storage.save(data)
-    after_rollback(lambda: storage.delete(key))
+    key, upload = storage.save_upload(
+        filename=filename, data=data, allowed_types=allowed, max_bytes=max_bytes, field=question.key
+    )
     attachment = Attachment(
         question_key=question.key,
         storage_key=key,

@@ -10,9 +10,14 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Response, current_app, send_file
+
+from fundapp.core.errors import DomainError
+from fundapp.core.transactions import after_rollback
+from fundapp.core.uploads import UploadedFile, UploadRejected, inspect_upload
 
 _KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -49,6 +54,20 @@ def save(data: bytes) -> str:
     os.chmod(temporary, 0o600)
     temporary.replace(path)
     return key
+
+
+def save_upload(
+    *, filename: str, data: bytes, allowed_types: Sequence[str], max_bytes: int, field: str
+) -> tuple[str, UploadedFile]:
+    """Check an uploaded file (core.uploads) and store it; returns its key and what the check found. The stored
+    file is deleted again if the unit of work rolls back. Raises DomainError at `field` for a refused file."""
+    try:
+        upload = inspect_upload(filename=filename, data=data, allowed_types=allowed_types, max_bytes=max_bytes)
+    except UploadRejected as exc:
+        raise DomainError(exc.message, field=field) from exc
+    key = save(data)
+    after_rollback(lambda: delete(key))
+    return key, upload
 
 
 def read(key: str) -> bytes:

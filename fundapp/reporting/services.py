@@ -22,9 +22,8 @@ from fundapp.core.clock import format_date, to_london
 from fundapp.core.errors import DomainError, NotAllowed, check_transition
 from fundapp.core.mail.services import queue_email
 from fundapp.core.money import format_pence
-from fundapp.core.transactions import after_commit, after_rollback
+from fundapp.core.transactions import after_commit
 from fundapp.core.transitions import record_transition
-from fundapp.core.uploads import UploadRejected, inspect_upload
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
@@ -160,14 +159,13 @@ def add_evidence(*, actor: User, report: Report, filename: str, data: bytes, now
     _require_editable(actor, report, field="evidence")
     if len(report.evidence) >= content.MAX_EVIDENCE_FILES:
         raise DomainError(f"You can upload up to {content.MAX_EVIDENCE_FILES} files", field="evidence")
-    try:
-        upload = inspect_upload(
-            filename=filename, data=data, allowed_types=content.EVIDENCE_TYPES, max_bytes=content.EVIDENCE_MAX_BYTES
-        )
-    except UploadRejected as exc:
-        raise DomainError(exc.message, field="evidence") from exc
-    key = storage.save(data)
-    after_rollback(lambda: storage.delete(key))
+    key, upload = storage.save_upload(
+        filename=filename,
+        data=data,
+        allowed_types=content.EVIDENCE_TYPES,
+        max_bytes=content.EVIDENCE_MAX_BYTES,
+        field="evidence",
+    )
     evidence = ReportEvidence(
         storage_key=key,
         filename=upload.filename,
