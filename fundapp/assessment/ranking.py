@@ -14,7 +14,7 @@ are always those of the whole call.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Protocol
@@ -24,6 +24,7 @@ from fundapp.applications.states import ApplicationStatus
 from fundapp.assessment import queries, scoring
 from fundapp.assessment.models import Moderation
 from fundapp.assessment.states import ModerationStatus
+from fundapp.core.money import pounds_number
 from fundapp.core.reference import borough_name
 from fundapp.programmes.models import Round
 from fundapp.programmes.states import QuestionType
@@ -220,14 +221,42 @@ def themes_and_boroughs(round_: Round, application_ids: list[int]) -> tuple[dict
     statement). The ranking, the portfolio, the dashboards and the award register all read them this way."""
     theme_keys = question_keys(round_, QuestionType.THEMES)
     borough_keys = question_keys(round_, QuestionType.BOROUGHS)
-    theme_names = {str(t.id): t.name for t in round_.themes}
+    return sort_answers(
+        queries.list_answers_for(application_ids, [*theme_keys, *borough_keys]),
+        theme_keys=theme_keys,
+        borough_keys=borough_keys,
+        theme_names={str(t.id): t.name for t in round_.themes},
+    )
+
+
+class AnswerLike(Protocol):
+    @property
+    def application_id(self) -> int: ...
+    @property
+    def question_key(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def raw(self) -> Any: ...
+
+
+def sort_answers(
+    answers: Iterable[AnswerLike],
+    *,
+    theme_keys: Collection[str],
+    borough_keys: Collection[str],
+    theme_names: Mapping[str, str],
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The pure part of themes_and_boroughs: answers to the themes and boroughs questions sorted into application
+    id → theme names (theme_names maps the theme id an answer holds to its name) and → GSS codes; other answers
+    are ignored. The award register uses it on answers it reads in batches of plain rows."""
     themes: dict[int, list[str]] = defaultdict(list)
     boroughs: dict[int, list[str]] = defaultdict(list)
-    for answer in queries.list_answers_for(application_ids, [*theme_keys, *borough_keys]):
+    for answer in answers:
         values = _as_list(answer.value if answer.value is not None else answer.raw)
         if answer.question_key in theme_keys:
             themes[answer.application_id].extend(theme_names.get(v, v) for v in values)
-        else:
+        elif answer.question_key in borough_keys:
             boroughs[answer.application_id].extend(values)
     return themes, boroughs
 
@@ -329,12 +358,6 @@ def _filter_themes(round_: Round, themes: Mapping[int, list[str]]) -> tuple[str,
 # --- the spreadsheet ----------------------------------------------------------------------------------------
 
 
-def _pounds(pence: int) -> str:
-    """An amount as a plain number of pounds with pence (12500.00), which spreadsheets add up."""
-    sign = "-" if pence < 0 else ""
-    return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
-
-
 def _percent(value: Fraction | None) -> str:
     return NOT_SCORED if value is None else str(scoring.round_half_up(value))
 
@@ -369,8 +392,8 @@ def export_table(rows: Sequence[RankedApplication]) -> tuple[list[str], list[lis
             r.tier,
             "; ".join(r.themes),
             "; ".join(borough_name(code) or code for code in r.boroughs),
-            _pounds(r.requested_pence),
-            _pounds(r.running_total_pence),
+            pounds_number(r.requested_pence),
+            pounds_number(r.running_total_pence),
             _percent(r.score),
             r.status,
             r.flag,

@@ -37,6 +37,12 @@ def format_pence(pence: int | None, *, show_pence: bool | None = None) -> str:
     return f"{sign}£{pounds:,}"
 
 
+def pounds_number(pence: int) -> str:
+    """An amount as a plain number of pounds with pence ('12500.00'), which spreadsheets read as a number."""
+    sign = "-" if pence < 0 else ""
+    return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
+
+
 def pence_to_input(pence: int | None) -> str:
     """How an amount is shown back in an input box: '12500' or '12500.50'."""
     if pence is None:
