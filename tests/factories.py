@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 import sqlalchemy as sa
@@ -12,11 +12,12 @@ from fundapp.accounts.models import Membership, Organisation, RoleAssignment, Us
 from fundapp.accounts.passwords import hash_password
 from fundapp.accounts.states import LegalType, MemberRole, StaffRole
 from fundapp.awards.models import Award, Decision, DueDiligenceCheck, Payment
-from fundapp.awards.states import AwardStatus, DueDiligenceItem, Outcome, Register
+from fundapp.awards.states import AwardStatus, DueDiligenceItem, Outcome, PaymentStatus, Register
 from fundapp.core.clock import utcnow
 from fundapp.programmes.models import Criterion, CriterionDescriptor, Fund, Round, Theme, Tier
 from fundapp.programmes.payment_schedule import default_template_json, parse_template, split_amount
 from fundapp.programmes.states import RoundStatus
+from fundapp.reporting.register import PaymentLine, RegisterRow
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 # Hashing with Argon2 is deliberately slow; factories share one hash of DEFAULT_PASSWORD.
@@ -635,3 +636,61 @@ def give_budget_and_targets(application: Application, *, targets: dict[str, int]
     }
     for key, number in (targets or defaults).items():
         AnswerFactory(application=application, question_key=key, raw=str(number), value=number)
+
+
+# --- plain values (no database) -------------------------------------------------------------------------------
+
+
+class PaymentLineFactory(factory.Factory):
+    """One tranche as the award register reads it: paid on 2 April 2025 unless told otherwise."""
+
+    class Meta:
+        model = PaymentLine
+
+    label = "First payment"
+    amount_pence = 750_000
+    status = PaymentStatus.PAID
+    due_at = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
+    paid_on = date(2025, 4, 2)
+    reference = "BACS-0001"
+
+
+class RegisterRowFactory(factory.Factory):
+    """One award register row with fixed values (a registered charity's active grant in two boroughs, half paid),
+    so what is written from it, such as a 360Giving file, is the same on every run (give each row of a file its
+    own award_id, reference and organisation_id)."""
+
+    class Meta:
+        model = RegisterRow
+
+    award_id = 1
+    reference = "SEF-5-0001"
+    fund_code = "SEF"
+    fund_name = "Stronger Communities Fund"
+    round_code = "SEF-5"
+    round_name = "Stronger Communities Fund 2025"
+    organisation_id = 101
+    organisation_name = "Hackney Youth Voices"
+    legal_type = LegalType.REGISTERED_CHARITY
+    charity_number = "1123456"
+    company_number = None
+    organisation_postcode = "E8 1AA"
+    project_title = "Youth voices in Hackney"
+    project_summary = "Weekly workshops where young people plan and run campaigns on the issues that matter to them."
+    tier = "Medium grants"
+    themes = ("Young people",)
+    boroughs = ("E09000012", "E09000030")
+    amount_applied_pence = 1_500_000
+    amount_awarded_pence = 1_500_000
+    paid_pence = 750_000
+    award_date = date(2025, 3, 14)
+    planned_start = date(2025, 4, 1)
+    planned_end = date(2026, 3, 31)
+    status = AwardStatus.ACTIVE
+    payments = factory.LazyFunction(
+        lambda: (
+            PaymentLineFactory(),
+            PaymentLineFactory(label="Final payment", status=PaymentStatus.SCHEDULED, paid_on=None, reference=None),
+        )
+    )
+    last_modified = datetime(2025, 4, 2, 10, 30, tzinfo=UTC)
