@@ -3,22 +3,26 @@ what a report is checked against (the call's metrics, the application's targets 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from fundapp.accounts.models import Membership
 from fundapp.applications.models import Answer
+from fundapp.assessment.ranking import themes_and_boroughs
 from fundapp.awards.models import Award
 from fundapp.extensions import db
-from fundapp.programmes.models import Question, QuestionSet, Section
+from fundapp.programmes.models import Question, QuestionSet, Round, Section
 from fundapp.programmes.monitoring import parse_metrics
 from fundapp.programmes.states import QuestionType
 from fundapp.reporting.content import ReportContext, budget_lines
 from fundapp.reporting.models import Report, ReportEvidence, ReportSubmission
 from fundapp.reporting.permissions import REPORTING_AWARD_STATUSES
+from fundapp.reporting.portfolio import GrantResults, MetricRef
 from fundapp.reporting.states import OUTSTANDING, ReportStatus
 
 
@@ -150,3 +154,121 @@ def load_report_context(report: Report) -> ReportContext:
     }
     budget = budget_lines(answers.get(budget_key) if budget_key else None, category_labels)
     return ReportContext(metrics=metrics, targets=targets, budget=budget)
+
+
+
+# --- portfolio ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundReportCounts:
+    """How many of a call's reports are in each state, and how many are overdue (still owed, past their date)."""
+
+    by_status: Mapping[ReportStatus, int]
+    overdue: int
+
+    def __getitem__(self, status: ReportStatus) -> int:
+        return self.by_status.get(status, 0)
+
+
+def count_round_reports_by_status(*, round_id: int, today: date) -> RoundReportCounts:
+    """The call's reports (of accepted awards) counted by status, and those overdue on today, in one statement."""
+    overdue = sa.case((sa.and_(Report.status.in_(list(OUTSTANDING)), Report.due_on < today), 1), else_=0)
+    rows = db.session.execute(
+        sa.select(Report.status, sa.func.count(Report.id), sa.func.sum(overdue))
+        .join(Award, Award.id == Report.award_id)
+        .where(Report.round_id == round_id, Award.status.in_(REPORTING_AWARD_STATUSES))
+        .group_by(Report.status)
+    ).all()
+    return RoundReportCounts(
+        by_status={ReportStatus(status): int(count) for status, count, _ in rows},
+        overdue=sum(int(late or 0) for _, _, late in rows),
+    )
+
+
+def list_portfolio_rounds(fund_id: int) -> list[Round]:
+    """The fund's calls, oldest first, with their themes and application form (for the fund's portfolio)."""
+    return list(
+        db.session.scalars(
+            sa.select(Round)
+            .where(Round.fund_id == fund_id)
+            .options(
+                selectinload(Round.themes),
+                selectinload(Round.question_set).selectinload(QuestionSet.sections).selectinload(Section.questions),
+            )
+            .order_by(Round.opens_at, Round.id)
+        )
+    )
+
+
+def _whole_number(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _latest_approved(round_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Award id → the values of its most recently approved report."""
+    rows = db.session.execute(
+        sa.select(Report.award_id, Report.values)
+        .where(Report.round_id.in_(round_ids), Report.status == ReportStatus.APPROVED)
+        .order_by(Report.award_id, Report.approved_at, Report.position)
+    )
+    return {award_id: values or {} for award_id, values in rows}  # later rows win: the most recent approval
+
+
+def list_portfolio_grants(rounds: Sequence[Round]) -> list[GrantResults]:
+    """The accepted grants of the calls (in the order given, then by reference) as plain portfolio rows: each
+    call's metrics, the application's targets and themes, and the most recent approved report's numbers and
+    boroughs. A fixed number of statements per call (the themes), whatever the number of grants."""
+    round_ids = [round_.id for round_ in rounds]
+    if not round_ids:
+        return []
+    metrics = {round_.id: parse_metrics(round_.report_metrics or []) for round_ in rounds}
+    awards = db.session.execute(
+        sa.select(Award.id, Award.round_id, Award.application_id)
+        .where(Award.round_id.in_(round_ids), Award.status.in_(REPORTING_AWARD_STATUSES))
+        .order_by(Award.reference, Award.id)
+    ).all()
+    target_keys = {m.target_question for ms in metrics.values() for m in ms if m.target_question}
+    answers: dict[tuple[int, str], Any] = {}
+    if target_keys:
+        answers = {
+            (application_id, key): value
+            for application_id, key, value in db.session.execute(
+                sa.select(Answer.application_id, Answer.question_key, Answer.value)
+                .join(Award, Award.application_id == Answer.application_id)
+                .where(
+                    Award.round_id.in_(round_ids),
+                    Award.status.in_(REPORTING_AWARD_STATUSES),
+                    Answer.question_key.in_(target_keys),
+                )
+            )
+        }
+    themes: dict[int, list[str]] = {}
+    for round_ in rounds:
+        themes.update(themes_and_boroughs(round_, [a.application_id for a in awards if a.round_id == round_.id])[0])
+    approved = _latest_approved(round_ids)
+    by_round = {round_id: index for index, round_id in enumerate(round_ids)}
+    grants = []
+    for award_id, round_id, application_id in sorted(awards, key=lambda a: by_round[a.round_id]):
+        values = approved.get(award_id)
+        reported = values.get("metrics") if values is not None else None
+        grants.append(
+            GrantResults(
+                award_id=award_id,
+                round_id=round_id,
+                metrics=tuple(MetricRef(m.key, m.label) for m in metrics[round_id]),
+                targets={
+                    m.key: _whole_number(answers.get((application_id, m.target_question)))
+                    for m in metrics[round_id]
+                    if m.target_question
+                },
+                reported=(
+                    {k: v for k, v in reported.items() if _whole_number(v) is not None}
+                    if isinstance(reported, dict)
+                    else None
+                ),
+                themes=tuple(themes.get(application_id, ())),
+                boroughs=tuple(str(c) for c in (values or {}).get("boroughs") or ()),
+            )
+        )
+    return grants
