@@ -722,10 +722,15 @@ def _notify_staff(award: Award, *, accepted: bool) -> None:
         )
 
 
+def payments_waiting_on(award: Award, trigger: PaymentTrigger) -> list[Payment]:
+    """The award's tranches not yet due that trigger would make due (what approving a report releases)."""
+    return [p for p in award.payments if p.trigger == trigger and p.due_at is None]
+
+
 def release_payments(*, award: Award, trigger: PaymentTrigger, now: datetime, actor: User | None) -> list[Payment]:
     """Make the award's scheduled tranches that wait on trigger due now (acceptance; a report approved).
     Returns the payments released."""
-    released = [p for p in award.payments if p.trigger == trigger and p.due_at is None]
+    released = payments_waiting_on(award, trigger)
     for payment in released:
         payment.due_at = now
     db.session.flush()

@@ -156,7 +156,6 @@ def load_report_context(report: Report) -> ReportContext:
     return ReportContext(metrics=metrics, targets=targets, budget=budget)
 
 
-
 # --- portfolio ---------------------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from fundapp.accounts.models import User
 from fundapp.awards import queries as award_queries
 from fundapp.awards import services as award_services
-from fundapp.awards.models import Award
+from fundapp.awards.models import Award, Payment
 from fundapp.awards.signals import award_accepted
 from fundapp.core import storage
 from fundapp.core.audit import record_event
@@ -277,6 +277,11 @@ def _tell_grantee(report: Report, *, subject: str, template: str, context: dict[
 
 
 # --- staff review ---------------------------------------------------------------------------------------------
+
+
+def payments_released_by(report: Report) -> list[Payment]:
+    """The award's payments that approving this report would make due for finance (none once they are due)."""
+    return award_services.payments_waiting_on(report.award, RELEASES[report.kind])
 
 
 def _require_reviewer(actor: User, report: Report) -> None:
