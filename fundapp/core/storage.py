@@ -70,6 +70,26 @@ def save_upload(
     return key, upload
 
 
+def temporary_file(suffix: str = "") -> Path:
+    """A new empty file in the store's own temporary folder, to write something large into (an export) before
+    save_file stores it: the same filesystem, so storing it is a rename, never a copy held in memory."""
+    folder = _root() / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(dir=folder, suffix=suffix)
+    os.close(handle)
+    return Path(name)
+
+
+def save_file(path: Path) -> str:
+    """Store a finished file made with temporary_file under a new random key (moved into place, not copied)."""
+    key = new_key()
+    target = _path(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o600)
+    Path(path).replace(target)
+    return key
+
+
 def read(key: str) -> bytes:
     """The stored bytes; raises UnknownFile if there are none."""
     try:
