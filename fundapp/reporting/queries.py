@@ -118,6 +118,25 @@ def latest_submission(report: Report) -> ReportSubmission | None:
     return report.submissions[-1] if report.submissions else None
 
 
+def list_application_boroughs(report: Report) -> list[str]:
+    """The GSS codes the award's application said the project would reach (its first borough question's answer;
+    [] when the form asked none). The grantee's "where you worked" starts from these."""
+    answer = db.session.scalar(
+        sa.select(Answer.value)
+        .join(Question, Question.key == Answer.question_key)
+        .join(Section, Section.id == Question.section_id)
+        .join(QuestionSet, QuestionSet.id == Section.question_set_id)
+        .where(
+            Answer.application_id == report.award.application_id,
+            QuestionSet.round_id == report.round_id,
+            Question.type == QuestionType.BOROUGHS,
+        )
+        .order_by(Section.position, Question.position)
+        .limit(1)
+    )
+    return [str(code) for code in answer] if isinstance(answer, list) else []
+
+
 def _budget_categories(round_id: int) -> tuple[str | None, dict[str, str]]:
     """The key of the call's budget question and its category labels by value."""
     question = db.session.scalar(

@@ -11,7 +11,7 @@ from fundapp.accounts.states import StaffRole
 from fundapp.core.auth import public
 from fundapp.core.clock import utcnow
 from fundapp.programmes import queries as programme_queries
-from fundapp.reporting import bp
+from fundapp.reporting import bp, queries
 
 
 @bp.get("/")
@@ -32,6 +32,7 @@ def home():
         sections=sections,
         is_staff=is_staff,
         organisations=account_queries.list_organisations_for_user(current_user.id),
+        reports=queries.list_reports_for_user(current_user.id),
         open_rounds=open_rounds,
         rounds=programme_queries.list_rounds() if is_staff else [],
         title="Home",
