@@ -15,6 +15,7 @@ from flask import Flask, current_app, flash, g, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from werkzeug.exceptions import HTTPException
 from wtforms import Field, StringField
 from wtforms.validators import StopValidation, ValidationError
 
@@ -52,7 +53,10 @@ def register_csrf_error_handler(app: Flask) -> None:
         if view is not None and getattr(view, "rerender_on_csrf_error", False):
             # The view's own form re-checks the token, fails, and shows the typed answers with CSRF_MESSAGE.
             g.csrf_failed = True
-            return current_app.ensure_sync(view)(**(request.view_args or {}))
+            try:
+                return current_app.ensure_sync(view)(**(request.view_args or {}))
+            except HTTPException as refused:  # the view's own guard (404 or 403) still answers as it would
+                return current_app.handle_http_exception(refused)
         return render_template(
             "core/error.html",
             code=400,

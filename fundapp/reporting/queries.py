@@ -16,12 +16,13 @@ from fundapp.applications.models import Answer
 from fundapp.assessment.ranking import themes_and_boroughs
 from fundapp.awards.models import Award
 from fundapp.extensions import db
-from fundapp.programmes.models import Question, QuestionSet, Round, Section
+from fundapp.programmes import queries as programme_queries
+from fundapp.programmes.models import Fund, Question, QuestionSet, Round, Section
 from fundapp.programmes.monitoring import parse_metrics
 from fundapp.programmes.states import QuestionType
 from fundapp.reporting.content import ReportContext, budget_lines
-from fundapp.reporting.models import Report, ReportEvidence, ReportSubmission
-from fundapp.reporting.permissions import REPORTING_AWARD_STATUSES
+from fundapp.reporting.models import Export, Report, ReportEvidence, ReportSubmission
+from fundapp.reporting.permissions import REPORTING_AWARD_STATUSES, can_export_round, can_view_fund
 from fundapp.reporting.portfolio import GrantResults, MetricRef
 from fundapp.reporting.states import OUTSTANDING, ReportStatus
 
@@ -290,3 +291,38 @@ def list_portfolio_grants(rounds: Sequence[Round]) -> list[GrantResults]:
             )
         )
     return grants
+
+
+# --- exports --------------------------------------------------------------------------------------------------
+
+
+def get_export(export_id: int) -> Export:
+    """The export with its call, fund and creator. Raises NoResultFound (a 404)."""
+    return db.session.scalars(
+        sa.select(Export)
+        .where(Export.id == export_id)
+        .options(joinedload(Export.round), joinedload(Export.fund), joinedload(Export.created_by))
+    ).one()
+
+
+def list_recent_exports(user_id: int, *, limit: int = 10) -> list[Export]:
+    """The exports the person asked for, newest first (at most limit)."""
+    return list(
+        db.session.scalars(
+            sa.select(Export)
+            .where(Export.created_by_id == user_id)
+            .order_by(Export.created_at.desc(), Export.id.desc())
+            .limit(limit)
+            .options(joinedload(Export.round), joinedload(Export.fund))
+        )
+    )
+
+
+def list_exportable_rounds(user: Any) -> list[Round]:
+    """The calls whose award register the person may export, newest opening first."""
+    return [round_ for round_ in programme_queries.list_rounds() if can_export_round(user, round_)]
+
+
+def list_exportable_funds(user: Any) -> list[Fund]:
+    """The funds whose whole award register the person may export (fund-wide or system-wide roles), by name."""
+    return [fund for fund in programme_queries.list_funds() if can_view_fund(user, fund)]

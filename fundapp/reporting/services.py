@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from fundapp.accounts.models import User
 from fundapp.awards import queries as award_queries
 from fundapp.awards import services as award_services
@@ -26,13 +28,26 @@ from fundapp.core.transactions import after_commit
 from fundapp.core.transitions import record_transition
 from fundapp.core.urls import external_url
 from fundapp.extensions import db
+from fundapp.programmes import queries as programme_queries
 from fundapp.programmes import services as programme_services
 from fundapp.programmes.models import Round
 from fundapp.programmes.monitoring import Metric, ReportKind, ReportRule, parse_reports
 from fundapp.programmes.states import PaymentTrigger
-from fundapp.reporting import content, permissions, queries
-from fundapp.reporting.models import Report, ReportEvidence, ReportSubmission
-from fundapp.reporting.states import EDITABLE, REPORT_TRANSITIONS, ReportStatus, ReviewOutcome
+from fundapp.reporting import content, exports, permissions, queries, register
+from fundapp.reporting.models import Export, Report, ReportEvidence, ReportSubmission
+from fundapp.reporting.states import (
+    EDITABLE,
+    EXPORT_CONTENT_TYPES,
+    EXPORT_EXTENSIONS,
+    EXPORT_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    ExportFormat,
+    ExportScope,
+    ExportStatus,
+    ReportStatus,
+    ReviewOutcome,
+)
+from fundapp.reporting.threesixtygiving import Problem
 
 COMMENTS_MAX_CHARS = 5000
 # The daily job reminds a grantee two weeks before a report is due, the day after it falls overdue, and then
@@ -420,3 +435,238 @@ def update_monitoring_settings(
             "Grantees are already reporting against these settings, so they can no longer be changed", field="metrics"
         )
     return programme_services.update_monitoring(actor=actor, round_=round_, metrics=metrics, reports=reports)
+
+
+# --- exports --------------------------------------------------------------------------------------------------
+
+
+def _move_export(export: Export, target: ExportStatus, *, action: str, data: dict[str, Any]) -> None:
+    previous = export.status
+    check_transition("Export", EXPORT_TRANSITIONS, previous, target)
+    export.status = target
+    record_transition(export, previous, actor=None, action=action, data=data)
+
+
+def _round_to_export(actor: User, round_id: int | None) -> list[int]:
+    round_ = programme_queries.find_round(round_id) if round_id is not None else None
+    if round_ is None:
+        raise DomainError("Select the call to export", field="round_id")
+    if not permissions.can_export_round(actor, round_):
+        raise NotAllowed("You cannot export this call's awards: only its finance officers and fund managers can")
+    return [round_.id]
+
+
+def _fund_to_export(actor: User, fund_id: int | None) -> list[int]:
+    fund = programme_queries.find_fund(fund_id) if fund_id is not None else None
+    if fund is None:
+        raise DomainError("Select the fund to export", field="fund_id")
+    if not permissions.can_view_fund(actor, fund):
+        raise NotAllowed("You cannot export this fund's awards: only its finance officers and fund managers can")
+    return [round_.id for round_ in programme_queries.list_rounds(fund_id=fund.id)]
+
+
+def _dates_to_export(actor: User, date_from: date | None, date_to: date | None) -> list[int]:
+    if date_from is None:
+        raise DomainError("Enter the first day", field="date_from")
+    if date_to is None:
+        raise DomainError("Enter the last day", field="date_to")
+    if date_to < date_from:
+        raise DomainError("The last day must be the same as or after the first day", field="date_to")
+    return [round_.id for round_ in queries.list_exportable_rounds(actor)]
+
+
+def start_export(
+    *,
+    actor: User,
+    scope: ExportScope,
+    export_format: ExportFormat,
+    round_id: int | None = None,
+    fund_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    now: datetime,
+) -> Export:
+    """Ask for an export of the award register (of a call, a fund, or the awards made between two days across
+    every call the person may export), written by a background job queued after the commit. The calls it covers
+    are fixed now, so the job exports exactly what the person was allowed to see when they asked.
+
+    Raises NotAllowed for anyone but finance officers, fund managers and admins, and for a call or fund the person
+    does not work on; DomainError naming the field (round_id, fund_id, date_from, date_to) for a missing call or
+    fund, or missing or back-to-front dates.
+    """
+    if not permissions.can_export(actor):
+        raise NotAllowed("Only finance officers, fund managers and admins can export the award register")
+    if scope == ExportScope.ROUND:
+        round_ids = _round_to_export(actor, round_id)
+    elif scope == ExportScope.FUND:
+        round_ids = _fund_to_export(actor, fund_id)
+    else:
+        round_ids = _dates_to_export(actor, date_from, date_to)
+    dated = scope == ExportScope.DATES
+    export = Export(
+        format=export_format,
+        scope=scope,
+        round_id=round_id if scope == ExportScope.ROUND else None,
+        fund_id=fund_id if scope == ExportScope.FUND else None,
+        date_from=date_from if dated else None,
+        date_to=date_to if dated else None,
+        round_ids=round_ids,
+        status=ExportStatus.QUEUED,
+        total=0,
+        done=0,
+        problems=[],
+        problem_count=0,
+        created_at=now,
+        created_by_id=actor.id,
+    )
+    db.session.add(export)
+    db.session.flush()
+    record_event("export.requested", actor=actor, subject=export, data=_describe_export(export))
+    export_id = export.id
+    after_commit(lambda: _enqueue_export(export_id))
+    return export
+
+
+def _describe_export(export: Export) -> dict[str, Any]:
+    return {
+        "format": export.format.value,
+        "scope": export.scope.value,
+        "round_id": export.round_id,
+        "fund_id": export.fund_id,
+        "date_from": export.date_from.isoformat() if export.date_from else None,
+        "date_to": export.date_to.isoformat() if export.date_to else None,
+        "round_ids": list(export.round_ids),
+    }
+
+
+def _enqueue_export(export_id: int) -> None:
+    from fundapp.reporting.jobs import export_award_register
+
+    export_award_register(export_id)
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """What the job writes, as plain values read when it claimed the export (safe across its commits)."""
+
+    export_id: int
+    export_format: ExportFormat
+    round_ids: tuple[int, ...]
+    date_from: date | None
+    date_to: date | None
+    total: int
+    file_name: str
+
+
+def export_scope_label(export: Export) -> str:
+    """What the export covers, for its file name: the call's or the fund's code ('' for a date range)."""
+    if export.scope == ExportScope.ROUND and export.round is not None:
+        return export.round.code
+    if export.scope == ExportScope.FUND and export.fund is not None:
+        return export.fund.code
+    return ""
+
+
+def claim_export(*, export_id: int, now: datetime) -> ExportJob | None:
+    """Claim a queued export for writing (a conditional UPDATE: only one job wins) and count its awards. Returns
+    what to write, or None when it was already claimed, finished, or does not exist."""
+    result = db.session.execute(
+        sa.update(Export)
+        .where(Export.id == export_id, Export.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING, started_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    export = queries.get_export(export_id)
+    db.session.refresh(export)
+    export.total = register.count_register_rows(
+        round_ids=export.round_ids, date_from=export.date_from, date_to=export.date_to
+    )
+    db.session.flush()
+    record_event(
+        "export.started", actor=None, subject=export, data={"from": "queued", "to": "running", "total": export.total}
+    )
+    return ExportJob(
+        export_id=export.id,
+        export_format=export.format,
+        round_ids=tuple(export.round_ids),
+        date_from=export.date_from,
+        date_to=export.date_to,
+        total=export.total,
+        file_name=exports.export_file_name(
+            export.format,
+            scope_label=export_scope_label(export),
+            today=to_london(now).date(),
+            date_from=export.date_from,
+            date_to=export.date_to,
+        ),
+    )
+
+
+def record_export_progress(*, export_id: int, done: int) -> None:
+    """Count the rows written so far (one UPDATE of a running export; the total grows with it should awards have
+    been made since it was counted)."""
+    db.session.execute(
+        sa.update(Export)
+        .where(Export.id == export_id, Export.status == ExportStatus.RUNNING)
+        .values(done=done, total=sa.case((Export.total < done, done), else_=Export.total))
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class StoredExport:
+    """The finished file, already moved into the file store."""
+
+    storage_key: str
+    file_name: str
+    size_bytes: int
+    sha256: str
+
+
+def finish_export(
+    *, export_id: int, written: int, stored: StoredExport | None, problems: Sequence[Problem], now: datetime
+) -> Export:
+    """Close a running export: done, with its stored file (its name, size and SHA-256 kept), or invalid, with the
+    360Giving problems that stopped it (the first few hundred, and the count; no file). Records export.finished.
+
+    Raises InvalidTransition unless the export is running; DomainError when a valid export has no stored file.
+    """
+    export = queries.get_export(export_id)
+    db.session.refresh(export)
+    export.total = max(export.total, written)
+    export.done = written
+    export.finished_at = now
+    data: dict[str, Any] = {"rows": written, **_describe_export(export)}
+    if problems:
+        export.problems = exports.problem_records(list(problems))
+        export.problem_count = len(problems)
+        _move_export(export, ExportStatus.INVALID, action="export.finished", data={**data, "problems": len(problems)})
+        return export
+    if stored is None:
+        raise DomainError("The export has no file")
+    export.storage_key = stored.storage_key
+    export.file_name = stored.file_name
+    export.size_bytes = stored.size_bytes
+    export.sha256 = stored.sha256
+    data.update(file_name=stored.file_name, size_bytes=stored.size_bytes, sha256=stored.sha256)
+    _move_export(export, ExportStatus.DONE, action="export.finished", data=data)
+    return export
+
+
+def fail_export(*, export_id: int, error: str, now: datetime) -> Export | None:
+    """Mark a queued or running export failed, keeping why (shown on its page). Returns it, or None when it had
+    already finished (or does not exist)."""
+    export = db.session.get(Export, export_id, populate_existing=True)
+    if export is None or export.status not in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        return None
+    export.error = error
+    export.finished_at = now
+    _move_export(export, ExportStatus.FAILED, action="export.finished", data={"error": error})
+    return export
+
+
+def export_content_type(export: Export) -> str:
+    """The media type a download of the export is sent as (Flask adds "; charset=utf-8" to text/csv itself)."""
+    return EXPORT_CONTENT_TYPES[EXPORT_EXTENSIONS[export.format]].split(";")[0]
