@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from html import escape
 from typing import Any
 
 from fundapp.accounts import queries as account_queries
@@ -43,6 +44,9 @@ class DemoBid:
     target_groups: tuple[str, ...] = ("young_people", "young_adults")
     themes: tuple[int, ...] = (0, 1)  # positions in the call's themes
     reach: int = 350  # Londoners reached
+    # A project shorter than a year, in weeks from the call's earliest start (so SEF-5's interim reports, due at the
+    # mid-point, fall due around the day the demo is loaded); None: a year from the first of a month.
+    weeks: int | None = None
 
 
 ALL = (
@@ -202,6 +206,7 @@ EARLIER_BIDS = (
         target_groups=("young_people",),
         themes=(0, 2),
         reach=600,
+        weeks=40,  # interim report due a few days from now
     ),
     DemoBid(
         email="hello@southall-community-alliance.example.org",
@@ -225,6 +230,7 @@ EARLIER_BIDS = (
         target_groups=("young_people", "faith_communities"),
         themes=(2, 1),
         reach=800,
+        weeks=34,  # interim report due about two and a half weeks ago
     ),
     DemoBid(
         email="hello@croydon-digital-futures.example.org",
@@ -248,6 +254,7 @@ EARLIER_BIDS = (
         target_groups=("young_people",),
         themes=(0, 1),
         reach=420,
+        weeks=36,  # interim report due about ten days ago
     ),
     DemoBid(
         email="hello@hackney-mothers-circle.example.org",
@@ -367,6 +374,7 @@ EARLIER_BIDS = (
         target_groups=("education_staff", "young_people"),
         themes=(3, 0),
         reach=3000,
+        weeks=32,  # interim report due about three and a half weeks ago
     ),
     DemoBid(
         email="hello@kingston-refugee-welcome.example.org",
@@ -416,9 +424,12 @@ EARLIER_BIDS = (
 )
 
 
-def _project_dates(round_: Round, now: datetime) -> tuple[date, date]:
-    """A year-long project starting on the first of a month inside the call's project window."""
+def _project_dates(round_: Round, now: datetime, weeks: int | None = None) -> tuple[date, date]:
+    """A project starting on the call's earliest start and lasting `weeks`, or a year-long one starting on the
+    first of a month inside the call's project window."""
     earliest = round_.project_earliest_start or (now.date() + timedelta(days=90))
+    if weeks is not None:
+        return earliest, earliest + timedelta(weeks=weeks, days=-1)
     start = earliest if earliest.day == 1 else date(earliest.year + earliest.month // 12, earliest.month % 12 + 1, 1)
     return start, date(start.year + 1, start.month, 1) - timedelta(days=1)
 
@@ -438,7 +449,7 @@ def _answers(bid: DemoBid, round_: Round, now: datetime) -> dict[str, dict[str, 
         "and in young people being drawn to extremist content online."
     )
     theme_ids = [str(round_.themes[position].id) for position in bid.themes]
-    start, end = _project_dates(round_, now)
+    start, end = _project_dates(round_, now, bid.weeks)
     return {
         "organisation": {"organisation_profile": "yes"},
         "project_summary": {
@@ -502,12 +513,14 @@ def _answers(bid: DemoBid, round_: Round, now: datetime) -> dict[str, dict[str, 
     }
 
 
-def _document(title: str, organisation: Organisation) -> bytes:
-    html = (
-        f"<html lang='en-GB'><head><title>{title}</title></head><body><h1>{title}</h1>"
-        f"<p>{organisation.name}. A demonstration document created by fundapp's demo data.</p></body></html>"
+def demo_document(title: str, organisation: Organisation) -> bytes:
+    """A one-page PDF titled `title` from the organisation, for the demo's uploads."""
+    heading = escape(title)
+    page = (
+        f"<html lang='en-GB'><head><title>{heading}</title></head><body><h1>{heading}</h1>"
+        f"<p>{escape(organisation.name)}. A demonstration document created by fundapp's demo data.</p></body></html>"
     )
-    return render_pdf(html, title=title)
+    return render_pdf(page, title=title)
 
 
 def _files(application: Application, user: User) -> None:
@@ -527,7 +540,7 @@ def _files(application: Application, user: User) -> None:
             application=application,
             question=question,
             filename=filename,
-            data=_document(title, application.organisation),
+            data=demo_document(title, application.organisation),
         )
 
 

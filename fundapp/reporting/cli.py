@@ -21,6 +21,7 @@ from fundapp.programmes.demo import (
     load_demo,
     sign_in_table,
 )
+from fundapp.reporting.demo import load_demo_reports, try_monitoring
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -30,7 +31,7 @@ def load_all() -> list[str]:
 
     The earlier call is created open, receives its bids (dated inside its window), is closed, and only then
     assessed, decided and awarded; the open call gets its bids at the server clock and is left for a fund manager
-    to assign.
+    to assign. SEF-5's accepted awards then have their interim reports in every state.
     """
     created = load_demo()
     current = programme_queries.find_round_by_code(CURRENT_CALL)
@@ -42,13 +43,14 @@ def load_all() -> list[str]:
     close_previous_call()
     created += load_demo_assessment()
     created += load_demo_awards()
+    created += load_demo_reports()
     return created
 
 
 @demo_cli.command("load")
 def load() -> None:
-    """Load the demo Shared Endeavour Fund (SEF-5 assessed, decided and awarded, SEF-6 open with applications) and
-    a person per role."""
+    """Load the demo Shared Endeavour Fund (SEF-5 assessed, decided and awarded, with interim reports in every state;
+    SEF-6 open with applications) and a person per role."""
     try:
         created = load_all()
     except DomainError as exc:
@@ -65,3 +67,7 @@ def load() -> None:
     click.echo(
         f"The {len(OTHER_APPLICANTS)} other organisations that applied (hello@….example.org) use the same password."
     )
+    walkthrough = try_monitoring()
+    if walkthrough:
+        click.echo("")
+        click.echo("\n".join(walkthrough))

@@ -132,7 +132,7 @@ def test_demo_load_twice_creates_everything_once_and_prints_the_sign_ins_both_ti
     assert [a.reference for a in submitted] == [f"SEF-6-000{n}" for n in range(1, 6)]
     assert all(a.attachments for a in submitted)
     assert created["Application"] == 17  # and ten to the earlier call
-    assert created["StoredDocument"] == 15 + 3  # a PDF copy of every submitted bid, and three SEF-5 offer letters
+    assert created["StoredDocument"] == 15 + 4  # a PDF copy of every submitted bid, and four SEF-5 offer letters
     ineligible = next(a for a in applications if a.status == ApplicationStatus.INELIGIBLE)
     assert "Upload your safeguarding policy" in ineligible.eligibility_reasons[0]
     for output in (loaded_demo.output, second_output):
