@@ -293,6 +293,286 @@ def list_portfolio_grants(rounds: Sequence[Round]) -> list[GrantResults]:
     return grants
 
 
+# --- dashboards --------------------------------------------------------------------------------------------------
+# Every read below is one aggregate (GROUP BY) or one bulk read of plain rows for all the calls at once, so a
+# dashboard runs the same statements whatever the number of applications, scorecards, awards or payments.
+
+from datetime import datetime, timedelta  # noqa: E402
+
+from fundapp.applications.models import Application  # noqa: E402
+from fundapp.applications.states import ApplicationStatus  # noqa: E402
+from fundapp.assessment.models import Assessment, CriterionScore, ModeratedScore, Moderation  # noqa: E402
+from fundapp.assessment.ranking import question_keys, sort_answers  # noqa: E402
+from fundapp.assessment.states import AssessmentStatus  # noqa: E402
+from fundapp.awards.models import Payment  # noqa: E402
+from fundapp.awards.states import AwardStatus, PaymentStatus  # noqa: E402
+from fundapp.programmes.models import Criterion, Tier  # noqa: E402
+from fundapp.reporting import dashboards  # noqa: E402
+
+# Awards whose money counts against the budget (and whose payments are made): offered to accepted and beyond.
+_COUNTED_AWARDS = (
+    AwardStatus.OFFERED,
+    AwardStatus.LETTER_ISSUED,
+    AwardStatus.ACCEPTED,
+    AwardStatus.ACTIVE,
+    AwardStatus.COMPLETED,
+)
+_SUBMITTED = sa.not_(Application.status.in_(list(dashboards.NOT_COUNTED)))
+
+
+def _counted_award_applications() -> sa.Select[tuple[int]]:
+    return sa.select(Award.application_id).where(Award.status.in_(_COUNTED_AWARDS))
+
+
+# Reports "due soon" are those still owed and due within this many days.
+DUE_SOON_DAYS = 30
+
+
+def _paid_by_round(round_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Award.round_id, sa.func.sum(Payment.amount_pence))
+        .join(Payment, Payment.award_id == Award.id)
+        .where(Award.round_id.in_(round_ids), Payment.status == PaymentStatus.PAID)
+        .group_by(Award.round_id)
+    )
+    return {round_id: int(total or 0) for round_id, total in rows}
+
+
+def _application_statuses(round_ids: list[int]) -> dict[ApplicationStatus, int]:
+    rows = db.session.execute(
+        sa.select(Application.status, sa.func.count(Application.id))
+        .where(Application.round_id.in_(round_ids))
+        .group_by(Application.status)
+    )
+    return {ApplicationStatus(status): int(count) for status, count in rows}
+
+
+def _tier_counts(round_ids: list[int]) -> list[tuple[str, int]]:
+    """(tier name, submitted applications asking for an amount inside it) for every tier of the calls, in order of
+    amount. Tiers of a call never overlap (programmes.services), so an application counts in one tier at most."""
+    rows = db.session.execute(
+        sa.select(Tier.name, sa.func.count(Application.id))
+        .outerjoin(
+            Application,
+            sa.and_(
+                Application.round_id == Tier.round_id,
+                Application.amount_requested_pence.between(Tier.min_pence, Tier.max_pence),
+                _SUBMITTED,
+            ),
+        )
+        .where(Tier.round_id.in_(round_ids))
+        .group_by(Tier.id, Tier.name, Tier.min_pence)
+        .order_by(Tier.min_pence, Tier.id)
+    )
+    return [(name, int(count)) for name, count in rows]
+
+
+def _themes_and_boroughs(
+    rounds: Sequence[Round], *, awarded_only: bool = False
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Application id → theme names and → GSS codes, for the calls' submitted applications (or only those with an
+    award that counts): their answers to the themes and boroughs questions read in one statement, sorted as the
+    ranking sorts them."""
+    keys = {
+        round_.id: (question_keys(round_, QuestionType.THEMES), question_keys(round_, QuestionType.BOROUGHS))
+        for round_ in rounds
+    }
+    wanted = {key for themes, boroughs in keys.values() for key in (*themes, *boroughs)}
+    if not wanted:
+        return {}, {}
+    rows = db.session.execute(
+        sa.select(Answer.application_id, Answer.question_key, Answer.value, Answer.raw, Application.round_id)
+        .join(Application, Application.id == Answer.application_id)
+        .where(
+            Application.round_id.in_(list(keys)),
+            _SUBMITTED,
+            Answer.question_key.in_(wanted),
+            *([Application.id.in_(_counted_award_applications())] if awarded_only else []),
+        )
+        .order_by(Answer.application_id, Answer.id)
+    ).all()
+    themes: dict[int, list[str]] = {}
+    boroughs: dict[int, list[str]] = {}
+    for round_ in rounds:
+        theme_keys, borough_keys = keys[round_.id]
+        found = sort_answers(
+            (row for row in rows if row.round_id == round_.id),
+            theme_keys=theme_keys,
+            borough_keys=borough_keys,
+            theme_names={str(theme.id): theme.name for theme in round_.themes},
+        )
+        themes.update(found[0])
+        boroughs.update(found[1])
+    return themes, boroughs
+
+
+def _criteria(round_ids: list[int]) -> dict[int, list[Criterion]]:
+    criteria: dict[int, list[Criterion]] = {round_id: [] for round_id in round_ids}
+    for criterion in db.session.scalars(
+        sa.select(Criterion).where(Criterion.round_id.in_(round_ids)).order_by(Criterion.position, Criterion.id)
+    ):
+        criteria[criterion.round_id].append(criterion)
+    return criteria
+
+
+def _score_rows(round_ids: list[int]) -> list[dashboards.ScoreRow]:
+    """Every criterion score of every submitted scorecard of the calls' applications in assessment."""
+    rows = db.session.execute(
+        sa.select(
+            Application.round_id,
+            Application.id,
+            Application.reference,
+            Application.amount_requested_pence,
+            Assessment.id,
+            CriterionScore.criterion_id,
+            CriterionScore.score,
+        )
+        .join(Assessment, Assessment.application_id == Application.id)
+        .outerjoin(CriterionScore, CriterionScore.assessment_id == Assessment.id)
+        .where(
+            Application.round_id.in_(round_ids),
+            Application.status.in_(list(dashboards.SCORED_STATUSES)),
+            Assessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .order_by(Assessment.id, CriterionScore.criterion_id)
+    )
+    return [
+        dashboards.ScoreRow(round_id, application_id, reference or "", requested or 0, assessment_id, criterion, score)
+        for round_id, application_id, reference, requested, assessment_id, criterion, score in rows
+    ]
+
+
+def _moderated_scores(round_ids: list[int]) -> list[tuple[int, int, int]]:
+    rows = db.session.execute(
+        sa.select(Moderation.application_id, ModeratedScore.criterion_id, ModeratedScore.score)
+        .join(ModeratedScore, ModeratedScore.moderation_id == Moderation.id)
+        .where(Moderation.round_id.in_(round_ids))
+        .order_by(ModeratedScore.id)
+    )
+    return [(application_id, criterion_id, score) for application_id, criterion_id, score in rows]
+
+
+def _assessment_counts(round_ids: list[int], *, now: datetime) -> tuple[dict[AssessmentStatus, int], int]:
+    """Scorecards by status, and how many are not submitted past their call's assessment deadline."""
+    late = sa.case(
+        (
+            sa.and_(
+                Assessment.status.in_([AssessmentStatus.ASSIGNED, AssessmentStatus.IN_PROGRESS]),
+                Round.assessment_deadline.is_not(None),
+                Round.assessment_deadline < now,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    rows = db.session.execute(
+        sa.select(Assessment.status, sa.func.count(Assessment.id), sa.func.sum(late))
+        .join(Round, Round.id == Assessment.round_id)
+        .where(Assessment.round_id.in_(round_ids))
+        .group_by(Assessment.status)
+    ).all()
+    return {AssessmentStatus(status): int(count) for status, count, _ in rows}, sum(int(n or 0) for *_, n in rows)
+
+
+def _report_figures(round_ids: list[int], *, today: date) -> dashboards.ReportFigures:
+    owed = Report.status.in_(list(OUTSTANDING))
+
+    def counted(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(
+        sa.select(
+            counted(sa.and_(owed, Report.due_on < today)),
+            counted(sa.and_(owed, Report.due_on >= today, Report.due_on <= today + timedelta(days=DUE_SOON_DAYS))),
+            counted(Report.status == ReportStatus.SUBMITTED),
+            counted(Report.status == ReportStatus.CHANGES_REQUESTED),
+        )
+        .join(Award, Award.id == Report.award_id)
+        .where(Report.round_id.in_(round_ids), Award.status.in_(REPORTING_AWARD_STATUSES))
+    ).one()
+    return dashboards.ReportFigures(*(int(n) for n in row))
+
+
+def _payment_figures(round_ids: list[int]) -> dashboards.PaymentFigures:
+    """Payments due and not yet paid on grants still running: to approve (due, or failed and to approve again)
+    and to pay (approved), with their amounts; as finance's payments page lists them."""
+    rows = db.session.execute(
+        sa.select(Payment.status, sa.func.count(Payment.id), sa.func.sum(Payment.amount_pence))
+        .join(Award, Award.id == Payment.award_id)
+        .where(
+            Award.round_id.in_(round_ids),
+            Award.status.in_([AwardStatus.ACCEPTED, AwardStatus.ACTIVE]),
+            Payment.due_at.is_not(None),
+            Payment.status.in_([PaymentStatus.SCHEDULED, PaymentStatus.FAILED, PaymentStatus.APPROVED]),
+        )
+        .group_by(Payment.status)
+    ).all()
+    to_pay = [(int(count), int(total or 0)) for status, count, total in rows if status == PaymentStatus.APPROVED]
+    to_approve = [(int(count), int(total or 0)) for status, count, total in rows if status != PaymentStatus.APPROVED]
+    return dashboards.PaymentFigures(
+        to_approve=sum(c for c, _ in to_approve),
+        to_approve_pence=sum(t for _, t in to_approve),
+        to_pay=sum(c for c, _ in to_pay),
+        to_pay_pence=sum(t for _, t in to_pay),
+    )
+
+
+def load_dashboard_data(rounds: Sequence[Round], *, today: date, now: datetime) -> dashboards.DashboardData:
+    """What a dashboard of the calls shows, as plain values (the calls' themes and forms must be loaded): eleven
+    statements whatever the number of applications, scorecards, awards, payments or reports."""
+    round_ids = [round_.id for round_ in rounds]
+    themes, boroughs = _themes_and_boroughs(rounds)
+    assessments, late = _assessment_counts(round_ids, now=now)
+    return dashboards.DashboardData(
+        calls=tuple(
+            dashboards.CallFigures(r.id, r.code, r.name, r.budget_pence, r.committed_pence, r.min_fundable_percent)
+            for r in rounds
+        ),
+        paid_by_round=_paid_by_round(round_ids),
+        statuses=_application_statuses(round_ids),
+        tiers=_tier_counts(round_ids),
+        themes=themes,
+        boroughs=boroughs,
+        criteria=_criteria(round_ids),
+        scores=_score_rows(round_ids),
+        moderated=_moderated_scores(round_ids),
+        assessments=assessments,
+        assessments_overdue=late,
+        reports=_report_figures(round_ids, today=today),
+        payments=_payment_figures(round_ids),
+    )
+
+
+def load_borough_data(rounds: Sequence[Round]) -> list[dashboards.AwardMoney]:
+    """The calls' awards that count against the budget, each with what has been paid, its application's boroughs
+    and the Londoners reached in its most recent approved report: four statements whatever the number of awards."""
+    round_ids = [round_.id for round_ in rounds]
+    paid = (
+        sa.select(Payment.award_id, sa.func.sum(Payment.amount_pence).label("paid"))
+        .where(Payment.status == PaymentStatus.PAID)
+        .group_by(Payment.award_id)
+        .subquery()
+    )
+    awards = db.session.execute(
+        sa.select(Award.id, Award.application_id, Award.amount_pence, paid.c.paid)
+        .outerjoin(paid, paid.c.award_id == Award.id)
+        .where(Award.round_id.in_(round_ids), Award.status.in_(_COUNTED_AWARDS))
+        .order_by(Award.reference, Award.id)
+    ).all()
+    _themes, boroughs = _themes_and_boroughs(rounds, awarded_only=True)
+    approved = _latest_approved(round_ids)
+    return [
+        dashboards.AwardMoney(
+            award_id=award_id,
+            amount_pence=amount,
+            paid_pence=int(paid_pence or 0),
+            boroughs=tuple(boroughs.get(application_id, ())),
+            reached=dashboards.reached_from(approved.get(award_id)),
+        )
+        for award_id, application_id, amount, paid_pence in awards
+    ]
+
+
 # --- exports --------------------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from fundapp.core.auth import public
 from fundapp.core.clock import utcnow
 from fundapp.programmes import queries as programme_queries
 from fundapp.reporting import bp, queries
+from fundapp.reporting.permissions import can_view_fund
 
 
 @bp.get("/")
@@ -35,5 +36,7 @@ def home():
         reports=queries.list_reports_for_user(current_user.id),
         open_rounds=open_rounds,
         rounds=programme_queries.list_rounds() if is_staff else [],
+        # The funds whose dashboards the person may open (fund-wide roles and admins).
+        funds=[f for f in programme_queries.list_funds() if can_view_fund(current_user, f)] if is_staff else [],
         title="Home",
     )
