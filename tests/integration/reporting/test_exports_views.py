@@ -180,7 +180,7 @@ def test_the_page_offers_the_calls_and_funds_the_person_may_export(client, db_se
     assert page_title(client.get(URL)).startswith("Export the award register")
     assert f'<option value="{world.round.id}">Export call EXP-1 (EXP-1)</option>' in page
     assert f'value="{other.round.id}"' not in page
-    assert "Every call in" not in page  # nothing asked for yet
+    assert "Across every call you can export." in page
     for label in ("CSV (opens in Excel)", "Excel workbook (XLSX)", "360Giving data package (JSON)"):
         assert label in page
     assert "You have not exported anything yet." in page
@@ -210,8 +210,9 @@ def test_missing_dates_are_asked_for_and_what_was_typed_is_kept(client, db_sessi
     assert response.status_code == 422
     assert error_summary(response) == ["The first day must be a real date", "Enter the last day"]
     page = response.get_data(as_text=True)
-    assert re.search(r'name="date_from"[^>]*value="13"', page) or 'value="13"' in page
-    assert 'value="xlsx" checked' in page or re.search(r'value="xlsx"[^>]*checked', page)
+    assert 'id="date_from-month" name="date_from" type="text" value="13"' in page
+    assert re.search(r'type="radio" value="xlsx" checked', page)
+    assert re.search(r'type="radio" value="dates" checked', page)
 
 
 def test_dates_the_wrong_way_round_are_refused_at_the_last_day(client, db_session) -> None:
