@@ -41,6 +41,17 @@ def _ask(client, world: World, export_format: str = "csv", **fields: str):  # ty
     return post_form(client, URL, data)
 
 
+def _queued(world: World) -> Export:
+    """A CSV export of the world's call asked for by a finance officer of its fund (not yet run)."""
+    return services.start_export(
+        actor=finance_for(world),
+        scope=ExportScope.ROUND,
+        export_format=ExportFormat.CSV,
+        round_id=world.round.id,
+        now=utcnow(),
+    )
+
+
 def _today() -> str:
     return to_london(utcnow()).date().isoformat()
 
@@ -291,14 +302,7 @@ def test_a_date_range_only_covers_the_calls_the_person_may_export(db_session) ->
 
 
 def test_progress_is_committed_as_the_rows_are_written(db_session, monkeypatch) -> None:
-    world = register_call()
-    export = services.start_export(
-        actor=finance_for(world),
-        scope=ExportScope.ROUND,
-        export_format=ExportFormat.CSV,
-        round_id=world.round.id,
-        now=utcnow(),
-    )
+    export = _queued(register_call())
     seen: list[tuple[int, int]] = []
     record = services.record_export_progress
 
@@ -316,14 +320,7 @@ def test_progress_is_committed_as_the_rows_are_written(db_session, monkeypatch) 
 
 
 def test_progress_never_passes_the_total_and_the_total_grows_with_it(db_session) -> None:
-    world = register_call()
-    export = services.start_export(
-        actor=finance_for(world),
-        scope=ExportScope.ROUND,
-        export_format=ExportFormat.CSV,
-        round_id=world.round.id,
-        now=utcnow(),
-    )
+    export = _queued(register_call())
     assert services.claim_export(export_id=export.id, now=utcnow()) is not None
     services.record_export_progress(export_id=export.id, done=5)
     row = db.session.execute(sa.select(Export.done, Export.total).where(Export.id == export.id)).one()
@@ -331,27 +328,13 @@ def test_progress_never_passes_the_total_and_the_total_grows_with_it(db_session)
 
 
 def test_an_export_is_claimed_once(db_session) -> None:
-    world = register_call()
-    export = services.start_export(
-        actor=finance_for(world),
-        scope=ExportScope.ROUND,
-        export_format=ExportFormat.CSV,
-        round_id=world.round.id,
-        now=utcnow(),
-    )
+    export = _queued(register_call())
     assert services.claim_export(export_id=export.id, now=utcnow()) is not None
     assert services.claim_export(export_id=export.id, now=utcnow()) is None
 
 
 def test_a_writer_that_fails_marks_the_export_failed_and_leaves_no_file(db_session, monkeypatch, app) -> None:
-    world = register_call()
-    export = services.start_export(
-        actor=finance_for(world),
-        scope=ExportScope.ROUND,
-        export_format=ExportFormat.CSV,
-        round_id=world.round.id,
-        now=utcnow(),
-    )
+    export = _queued(register_call())
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise OSError("disk full")
