@@ -130,7 +130,8 @@ BAR_GAP = 4  # between a label and its bar
 ROW_GAP = 14  # between one bar and the next label
 AXIS_GAP = 22  # from the last bar to the tick labels
 BAR_AREA = 75.0  # percent of the width bars may use; the rest is room for the value written after the longest bar
-MARKER_ROW = 28
+MARKER_GAP = 10  # below a marker's text: the line, then the next label
+AXIS_TICKS = 4  # at most four steps, so the axis labels never crowd each other on a 320 px phone
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,11 @@ class Tick:
 
 @dataclass(frozen=True)
 class Marker:
-    """A line drawn across the chart between two bars (a threshold), with its text above it."""
+    """A line drawn across the chart between two bars (a threshold), with its text (wrapped) above it."""
 
     y: int
-    text_y: int
     text: str
+    text_lines: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -210,15 +211,18 @@ def bar_chart(
     numbers. markers puts a labelled line across the chart above the bar at that index."""
     fmt = short_money if money else short_count
     pairs = list(items)
-    ticks = nice_ticks(max((value for _label, value in pairs), default=0))
+    ticks = nice_ticks(max((value for _label, value in pairs), default=0), count=AXIS_TICKS)
     top = ticks[-1]
     bars: list[Bar] = []
     drawn_markers: list[Marker] = []
     y = 0
     for index, (label, value) in enumerate(pairs):
         if markers and index in markers:
-            drawn_markers.append(Marker(y=y + MARKER_ROW - 6, text_y=y + MARKER_ROW - 12, text=markers[index]))
-            y += MARKER_ROW
+            lines = wrap_label(markers[index], width=wrap)
+            text_lines = tuple((line, y + LINE * (n + 1) - 5) for n, line in enumerate(lines))
+            row = LINE * len(lines) + MARKER_GAP
+            drawn_markers.append(Marker(y=y + row - 5, text=markers[index], text_lines=text_lines))
+            y += row
         lines = wrap_label(label, width=wrap)
         baselines = tuple((line, y + LINE * (n + 1) - 5) for n, line in enumerate(lines))
         bar_y = y + LINE * len(lines) + BAR_GAP
@@ -292,7 +296,9 @@ def money_chart(
     """Budget against committed against paid, one bar per (name, budget, committed, paid), on one scale: paid in
     the darkest colour, committed but not paid next to it, the rest of the budget white inside the outline."""
     data = list(rows)
-    ticks = nice_ticks(max((max(budget, committed, paid) for _n, budget, committed, paid in data), default=0))
+    ticks = nice_ticks(
+        max((max(budget, committed, paid) for _n, budget, committed, paid in data), default=0), count=AXIS_TICKS
+    )
     top = ticks[-1]
     drawn: list[MoneyRow] = []
     y = 0
@@ -311,7 +317,7 @@ def money_chart(
             f" ({_share(committed, budget)} committed)"
         )
         note_top = bar_y + MONEY_BAR + 4
-        notes = tuple((line, note_top + LINE * (n + 1) - 5) for n, line in enumerate(wrap_label(note, width=wrap + 6)))
+        notes = tuple((line, note_top + LINE * (n + 1) - 5) for n, line in enumerate(wrap_label(note, width=wrap)))
         drawn.append(
             MoneyRow(
                 label_lines=labels,

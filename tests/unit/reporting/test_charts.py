@@ -97,7 +97,7 @@ def test_a_single_huge_money_bar_fills_the_bar_area_with_a_short_value() -> None
     chart = charts.bar_chart(chart_id="m", title="T", description="D", items=[("All", 123_456_789_00)], money=True)
     assert chart.bars[0].value_text == "£123.5m"
     assert 0 < chart.bars[0].width <= charts.BAR_AREA
-    assert chart.ticks[-1].text == "£125m"
+    assert [tick.text for tick in chart.ticks] == ["£0", "£50m", "£100m", "£150m"]  # four steps at most
 
 
 def test_a_marker_takes_its_own_row_above_the_bar_it_is_placed_before() -> None:
@@ -107,8 +107,18 @@ def test_a_marker_takes_its_own_row_above_the_bar_it_is_placed_before() -> None:
     )
     assert len(marked.markers) == 1
     marker = marked.markers[0]
-    assert marked.bars[0].y + marked.bars[0].height < marker.y < marked.bars[1].label_lines[0][1]
-    assert marked.height == plain.height + charts.MARKER_ROW
+    assert marked.bars[0].y + marked.bars[0].height < marker.text_lines[0][1] < marker.y
+    assert marker.y < marked.bars[1].label_lines[0][1]
+    assert marked.height == plain.height + charts.LINE + charts.MARKER_GAP
+    long = charts.bar_chart(
+        chart_id="l",
+        title="T",
+        description="D",
+        items=[("A", 1), ("B", 2)],
+        markers={1: "Minimum fundable score: 55% (inside 50% to 59%)"},
+    )
+    assert [line for line, _y in long.markers[0].text_lines] == ["Minimum fundable score: 55%", "(inside 50% to 59%)"]
+    assert long.height == plain.height + 2 * charts.LINE + charts.MARKER_GAP
 
 
 def test_the_money_bar_shows_paid_then_committed_inside_the_budget() -> None:
@@ -116,14 +126,15 @@ def test_the_money_bar_shows_paid_then_committed_inside_the_budget() -> None:
         chart_id="money",
         title="T",
         description="D",
-        rows=[("Call one", 5_000_000, 4_000_000, 1_000_000), ("Call two", 0, 0, 0)],
+        rows=[("Call one", 6_000_000, 4_800_000, 1_200_000), ("Call two", 0, 0, 0)],
     )
     first, second = chart.rows
     assert first.track_width == 100.0
+    assert [tick.text for tick in chart.ticks] == ["£0", "£20k", "£40k", "£60k"]
     paid, committed = first.segments
     assert (paid.x, paid.width, paid.colour) == (0.0, 20.0, charts.PAID)
     assert (committed.x, committed.width, committed.colour) == (20.0, 60.0, charts.COMMITTED)
-    assert "Paid £10k, committed £40k of a budget of £50k (80% committed)" in " ".join(t for t, _ in first.note_lines)
+    assert "Paid £12k, committed £48k of a budget of £60k (80% committed)" in " ".join(t for t, _ in first.note_lines)
     assert second.track_width == 0.0
     assert all(segment.width == 0.0 for segment in second.segments)
     assert "(0% committed)" in " ".join(t for t, _ in second.note_lines)
