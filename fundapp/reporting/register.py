@@ -100,12 +100,17 @@ def _registration(number: str | None) -> str:
 
 def organisation_identifier(row: RegisterRow, prefix: str) -> str:
     """The recipient's org-id (org-id.guide), the one mapping both the register and 360Giving use: GB-CHC-<number>
-    for a charity registered in England and Wales (GB-SC- for a Scottish SC number), else GB-COH-<number> for a
+    for a charity registered in England and Wales (GB-SC-<SC number> for a Scottish charity, GB-NIC-<digits> for a
+    Northern Irish one given as NIC…), else GB-COH-<number> for a
     company (leading zeros kept), else `<prefix>-ORG-<our organisation id>` for a group on no register.
     `prefix` is the funder's 360Giving prefix (config GRANT_ID_PREFIX, e.g. 360G-example)."""
     charity = _registration(row.charity_number)
     if charity:
-        return f"GB-SC-{charity}" if charity.startswith("SC") else f"GB-CHC-{charity}"
+        if charity.startswith("SC"):
+            return f"GB-SC-{charity}"
+        if charity.startswith("NIC"):
+            return f"GB-NIC-{charity.removeprefix('NIC')}"
+        return f"GB-CHC-{charity}"
     company = _registration(row.company_number)
     if company:
         return f"GB-COH-{company}"

@@ -72,6 +72,10 @@ def test_a_scottish_charity_is_gb_sc() -> None:
     assert organisation_identifier(_row(charity_number="SC012345"), PREFIX) == "GB-SC-SC012345"
 
 
+def test_a_northern_irish_charity_is_gb_nic_with_its_digits() -> None:
+    assert organisation_identifier(_row(charity_number="NIC100123"), PREFIX) == "GB-NIC-100123"
+
+
 def test_a_company_keeps_the_leading_zeros_of_its_number() -> None:
     row = _row(charity_number=None, company_number="01234567", legal_type="cic")
     assert organisation_identifier(row, PREFIX) == "GB-COH-01234567"

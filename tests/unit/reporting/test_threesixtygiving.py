@@ -89,6 +89,7 @@ def test_the_recipient_funder_and_programme_come_from_the_row_and_the_configurat
     ("fields", "identifier"),
     [
         ({"legal_type": LegalType.CIO, "charity_number": "1187654"}, "GB-CHC-1187654"),
+        ({"legal_type": LegalType.REGISTERED_CHARITY, "charity_number": "NIC100123"}, "GB-NIC-100123"),
         (
             {"legal_type": LegalType.CIC, "charity_number": None, "company_number": "01234567"},
             "GB-COH-01234567",
