@@ -11,7 +11,7 @@ less than the reserve-list bid asked for, so the reserve stays on the list for a
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts.models import User
@@ -23,10 +23,11 @@ from fundapp.assessment.states import ModerationStatus
 from fundapp.awards import queries, services
 from fundapp.awards.models import Award, Payment
 from fundapp.awards.states import DueDiligenceItem, PaymentStatus, Register
-from fundapp.core.clock import to_london, utcnow
+from fundapp.core.clock import london_to_utc, to_london, utcnow
 from fundapp.core.errors import DomainError
 from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.demo import PREVIOUS_CALL
+from fundapp.programmes.models import Round
 from fundapp.programmes.states import RoundStatus
 
 FUND_MANAGER = "fund.manager@example.org"
@@ -72,14 +73,20 @@ def _finish_moderation(round_id: int, manager: User) -> None:
             )
 
 
-def _decide(round_id: int, manager: User) -> list[Award]:
+def _decision_time(round_: Round) -> datetime:
+    """When the panel decided: three weeks before the earliest project start (so award dates come before the
+    projects they fund, as in the 360Giving export), and never later than yesterday."""
+    start = round_.project_earliest_start or to_london(utcnow()).date()
+    return min(london_to_utc(start - timedelta(days=21), time(10, 0)), utcnow() - timedelta(days=1))
+
+
+def _decide(round_id: int, manager: User, now: datetime) -> list[Award]:
     round_ = programme_queries.get_round(round_id)
     ranking = build_ranking(round_)
     applications = {a.id: a for a in assessment_queries.list_ranking_applications(round_id)}
     awards = []
     below = [row for row in ranking.rows if not row.above_line]
     above = [row for row in ranking.rows if row.above_line]
-    now = utcnow()
     for position, row in enumerate(above):
         last = position == len(above) - 1
         awards.append(
@@ -106,8 +113,9 @@ def _decide(round_id: int, manager: User) -> list[Award]:
     return awards
 
 
-def _check_everything(award: Award, finance: User, *, leave: frozenset[DueDiligenceItem] = frozenset()) -> None:
-    now = utcnow()
+def _check_everything(
+    award: Award, finance: User, now: datetime, *, leave: frozenset[DueDiligenceItem] = frozenset()
+) -> None:
     for item in services.checklist_items(award):
         if item in leave:
             continue
@@ -123,10 +131,9 @@ def _check_everything(award: Award, finance: User, *, leave: frozenset[DueDilige
         )
 
 
-def _accept_and_pay(award: Award, finance: User) -> None:
+def _accept_and_pay(award: Award, finance: User, now: datetime) -> None:
     owner = organisation_owner(award)
     latest = queries.list_letters(award.id)[0]
-    now = utcnow()
     services.accept_award(
         actor=owner,
         award=award,
@@ -137,12 +144,13 @@ def _accept_and_pay(award: Award, finance: User) -> None:
         ip_address="127.0.0.1",
         now=now,
     )
-    pay(award.payments[0], finance)
+    pay(award.payments[0], finance, now=now + timedelta(days=4))
 
 
-def pay(payment: Payment, finance: User) -> None:
-    """Finance approves a due payment and records it paid today, with a bank reference naming the award."""
-    now = utcnow()
+def pay(payment: Payment, finance: User, *, now: datetime | None = None) -> None:
+    """Finance approves a due payment and records it paid that day (today unless `now` says otherwise), with a bank
+    reference naming the award."""
+    now = now or utcnow()
     services.approve_payment(actor=finance, payment=payment, now=now)
     services.record_payment_paid(
         actor=finance,
@@ -161,17 +169,21 @@ def load_demo_awards() -> list[str]:
         return []
     manager, finance = demo_person(FUND_MANAGER), demo_person(FINANCE_OFFICER)
     _finish_moderation(round_.id, manager)
-    awards = _decide(round_.id, manager)
+    decided = _decision_time(round_)
+    awards = _decide(round_.id, manager, decided)
     if len(awards) < 5:
         raise DomainError("The demo expected at least five bids above SEF-5's funding line")
     *accepting, conditional = awards
     _check_everything(
-        conditional, finance, leave=frozenset({DueDiligenceItem.CONDITIONS, DueDiligenceItem.GOVERNING_DOCUMENT})
+        conditional,
+        finance,
+        decided + timedelta(days=3),
+        leave=frozenset({DueDiligenceItem.CONDITIONS, DueDiligenceItem.GOVERNING_DOCUMENT}),
     )
     for award in accepting:
-        _check_everything(award, finance)
-        services.issue_award_letter(actor=manager, award=award, now=utcnow())
-        _accept_and_pay(award, finance)
+        _check_everything(award, finance, decided + timedelta(days=3))
+        services.issue_award_letter(actor=manager, award=award, now=decided + timedelta(days=7))
+        _accept_and_pay(award, finance, decided + timedelta(days=14))
     paid = sum(1 for award in awards for p in award.payments if p.status == PaymentStatus.PAID)
     return [
         *(f"award: {award.reference}" for award in awards),

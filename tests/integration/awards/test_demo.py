@@ -16,6 +16,7 @@ from fundapp.awards import queries, services
 from fundapp.awards.models import Award, Decision, Payment
 from fundapp.awards.states import AwardStatus, Outcome, PaymentStatus
 from fundapp.core import storage
+from fundapp.core.clock import to_london
 from fundapp.extensions import db
 from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.states import RoundStatus
@@ -68,6 +69,15 @@ def test_accepted_awards_record_the_exact_letter_and_have_their_first_tranche_pa
         assert first.status == PaymentStatus.PAID and first.payment_reference and first.paid_on
         assert first.approved_by_id != award.decided_by_id
         assert sum(p.amount_pence for p in award.payments) == award.amount_pence
+
+
+def test_the_demo_timeline_runs_decision_letter_acceptance_payment_before_the_projects_start() -> None:
+    for award in (a for a in _awards() if a.status == AwardStatus.ACTIVE):
+        decision = queries.find_decision(award.application_id)
+        assert decision is not None and award.project_start is not None
+        assert decision.decided_at < award.letter_issued_at < award.accepted_at  # type: ignore[operator]
+        assert to_london(award.accepted_at).date() < award.project_start  # type: ignore[arg-type]
+        assert award.payments[0].paid_on is not None and award.payments[0].paid_on <= award.project_start
 
 
 def test_loading_again_creates_no_awards(app: Flask, loaded_demo: LoadedDemo) -> None:
