@@ -654,6 +654,11 @@ def _mb(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+def _times(value: float, base: float) -> str:
+    """value as a multiple of base; a dash when base is below what /usr/bin/time can tell from zero (10 ms)."""
+    return f"{value / base:.1f}" if base > 0 else "–"
+
+
 def _table(results: dict[int, list[Measured]]) -> Iterator[str]:
     yield (
         f"{'awards':>8}  {'export':<13} {'wall s':>7} {'× db':>6} {'CPU s':>7} {'× db':>6} {'peak MB':>8} {'× db':>6} "
@@ -664,7 +669,7 @@ def _table(results: dict[int, list[Measured]]) -> Iterator[str]:
         for m in measured:
             yield (
                 f"{size:>8,}  {m.name:<13} {m.seconds:>7.2f} {m.seconds / base.seconds:>6.1f} "
-                f"{m.cpu_seconds:>7.2f} {m.cpu_seconds / max(base.cpu_seconds, 0.01):>6.1f} "
+                f"{m.cpu_seconds:>7.2f} {_times(m.cpu_seconds, base.cpu_seconds):>6} "
                 f"{m.peak_mb:>8.1f} {m.peak_mb / base.peak_mb:>6.1f} "
                 f"{_mb(m.rows_start_mb):>8} {_mb(m.rows_peak_mb):>6} {m.size_mb:>8.1f}"
             )
