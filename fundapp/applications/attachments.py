@@ -80,16 +80,7 @@ def add_attachment(
     key, upload = storage.save_upload(
         filename=filename, data=data, allowed_types=allowed, max_bytes=max_bytes, field=question.key
     )
-    attachment = Attachment(
-        question_key=question.key,
-        storage_key=key,
-        filename=upload.filename,
-        file_type=upload.file_type,
-        content_type=upload.content_type,
-        size_bytes=upload.size,
-        sha256=upload.sha256,
-        uploaded_by_id=actor.id,
-    )
+    attachment = Attachment(question_key=question.key, **upload.stored_as(key), uploaded_by_id=actor.id)
     application.attachments.append(attachment)
     replaced = [describe(old) for old in existing] if max_files == 1 else []
     if replaced:

@@ -87,6 +87,18 @@ class UploadedFile:
     size: int
     sha256: str
 
+    def stored_as(self, storage_key: str) -> dict[str, str | int]:
+        """The columns every stored-file row has (applications' attachments, reports' evidence), for this file
+        stored under storage_key."""
+        return {
+            "storage_key": storage_key,
+            "filename": self.filename,
+            "file_type": self.file_type,
+            "content_type": self.content_type,
+            "size_bytes": self.size,
+            "sha256": self.sha256,
+        }
+
 
 def inspect_upload(*, filename: str, data: bytes, allowed_types: Sequence[str], max_bytes: int) -> UploadedFile:
     """Check an upload; raises UploadRejected (empty, wrong type, too big, contents not matching the name,

@@ -181,16 +181,7 @@ def add_evidence(*, actor: User, report: Report, filename: str, data: bytes, now
         max_bytes=content.EVIDENCE_MAX_BYTES,
         field="evidence",
     )
-    evidence = ReportEvidence(
-        storage_key=key,
-        filename=upload.filename,
-        file_type=upload.file_type,
-        content_type=upload.content_type,
-        size_bytes=upload.size,
-        sha256=upload.sha256,
-        uploaded_at=now,
-        uploaded_by_id=actor.id,
-    )
+    evidence = ReportEvidence(**upload.stored_as(key), uploaded_at=now, uploaded_by_id=actor.id)
     report.evidence.append(evidence)
     _touch(report, actor, now)
     db.session.flush()
