@@ -159,12 +159,14 @@ def register_cli(app: Flask) -> None:
     from fundapp.core.cli import mail_cli
     from fundapp.reporting.cli import demo_cli
     from fundapp.reporting.export_cli import export_cli
+    from fundapp.reporting.reports_cli import reports_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(letters_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(reports_cli)
 
 
 def _load_user(session_token: str):  # type: ignore[no-untyped-def]
