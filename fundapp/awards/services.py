@@ -893,7 +893,8 @@ def approve_payment(*, actor: User, payment: Payment, now: datetime) -> None:
 
 def record_payment_paid(*, actor: User, payment: Payment, reference: str, paid_on: date, now: datetime) -> None:
     """Record an approved payment as paid, with the bank's payment reference and the date it was paid. The first
-    payment made on an accepted award makes it active.
+    payment made on an accepted award makes it active; the last, once the final report's tranche is paid, completes
+    it.
 
     Raises NotAllowed for anyone but the call's finance officers; DomainError naming the field for a missing
     reference or a date in the future or before the payment was due; InvalidTransition unless approved.
@@ -930,6 +931,25 @@ def record_payment_paid(*, actor: User, payment: Payment, reference: str, paid_o
     if award.status == AwardStatus.ACCEPTED:
         award.activated_at = now
         _move_award(award, AwardStatus.ACTIVE, actor=actor, action="award.activated", data={"payment_id": payment.id})
+    # A tranche waiting on the final report is paid only once that report is approved: paying the last of them
+    # finishes the grant. (Without such a tranche, approving the final report finishes it: reporting.services.)
+    if any(p.trigger == PaymentTrigger.FINAL_REPORT for p in award.payments):
+        complete_award_if_finished(actor=actor, award=award)
+
+
+def complete_award_if_finished(*, actor: User | None, award: Award) -> bool:
+    """Mark an active award completed once every one of its payments is paid; returns whether it was. The caller
+    knows the grantee's reporting is done (the final report approved, or the tranche waiting on it paid)."""
+    if award.status != AwardStatus.ACTIVE or any(p.status != PaymentStatus.PAID for p in award.payments):
+        return False
+    _move_award(
+        award,
+        AwardStatus.COMPLETED,
+        actor=actor,
+        action="award.completed",
+        data={"paid_pence": payments_total(award.payments, status=PaymentStatus.PAID)},
+    )
+    return True
 
 
 def record_payment_failed(*, actor: User, payment: Payment, reason: str, now: datetime) -> None:

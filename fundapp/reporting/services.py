@@ -343,8 +343,9 @@ def request_changes(*, actor: User, report: Report, comments: str, now: datetime
 
 
 def approve_report(*, actor: User, report: Report, comments: str, now: datetime) -> list[int]:
-    """Approve a submitted report. The award's tranches that wait on this kind of report become due for finance.
-    Returns the ids of the payments released.
+    """Approve a submitted report. The award's tranches that wait on this kind of report become due for finance;
+    approving the final report of an award already paid in full completes it. Returns the ids of the payments
+    released.
 
     Raises NotAllowed for anyone but the call's fund managers; DomainError for over-long comments;
     InvalidTransition unless the report is waiting for review.
@@ -358,6 +359,8 @@ def approve_report(*, actor: User, report: Report, comments: str, now: datetime)
     report.version += 1
     _move(report, ReportStatus.APPROVED, actor=actor, action="report.approved", data={"number": submission.number})
     released = award_services.release_payments(award=report.award, trigger=RELEASES[report.kind], now=now, actor=actor)
+    if report.kind == ReportKind.FINAL:
+        award_services.complete_award_if_finished(actor=actor, award=report.award)
     _tell_grantee(
         report,
         subject=f"Your {report.label.lower()} for {report.award.reference} is approved",

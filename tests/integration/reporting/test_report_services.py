@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from fundapp.accounts.states import StaffRole
 from fundapp.awards import services as award_services
+from fundapp.awards.states import AwardStatus, PaymentStatus
 from fundapp.core.clock import to_london, utcnow
 from fundapp.core.errors import DomainError, InvalidTransition, NotAllowed
 from fundapp.core.mail.models import OutboxMessage
@@ -25,6 +26,7 @@ from tests.factories import (
     ReportFactory,
     UserFactory,
     fill_report,
+    give_budget_and_targets,
     report_values,
     staff_user,
     submitted_report,
@@ -234,3 +236,59 @@ def test_reports_of_a_withdrawn_award_are_no_longer_listed_for_the_call(db_sessi
     award_services.withdraw_award(actor=offer.manager, award=offer.award, reason="Project cancelled", now=utcnow())
     assert queries.list_round_reports(round_id=offer.award.round_id) == []
     assert queries.list_reports_for_user(offer.owner.id) == []
+
+
+def _approve(offer: Any, report: Any) -> list[int]:
+    fill_report(report)
+    services.save_section(
+        actor=offer.owner,
+        report=report,
+        section="places",
+        typed=report_values(report),
+        version=report.version,
+        now=utcnow(),
+    )
+    services.submit_report(actor=offer.owner, report=report, version=report.version, now=utcnow())
+    return services.approve_report(actor=offer.manager, report=report, comments="", now=utcnow())
+
+
+def _pay_due(offer: Any) -> None:
+    for payment in offer.award.payments:
+        if payment.due_at is not None and payment.status != PaymentStatus.PAID:
+            award_services.approve_payment(actor=offer.finance, payment=payment, now=utcnow())
+            award_services.record_payment_paid(
+                actor=offer.finance,
+                payment=payment,
+                reference=f"BACS-{payment.position}",
+                paid_on=to_london(utcnow()).date(),
+                now=utcnow(),
+            )
+
+
+def test_the_grant_completes_when_the_final_reports_tranche_is_paid(db_session: Any) -> None:
+    offer = accepted_offer()
+    interim, final = queries.list_award_reports(offer.award.id)
+    _pay_due(offer)
+    _approve(offer, interim)
+    _pay_due(offer)
+    assert offer.award.status == AwardStatus.ACTIVE
+    _approve(offer, final)
+    assert offer.award.status == AwardStatus.ACTIVE  # the final payment is due, not yet paid
+    _pay_due(offer)
+    assert offer.award.status == AwardStatus.COMPLETED
+    assert events("award.completed")[0].subject_id == offer.award.id
+
+
+def test_without_a_final_tranche_approving_the_final_report_of_a_paid_grant_completes_it(db_session: Any) -> None:
+    offer = make_offer(letter=True)
+    offer.award.payments[1].trigger = PaymentTrigger.ACCEPTANCE
+    offer.award.payments[2].trigger = PaymentTrigger.INTERIM_REPORT
+    give_budget_and_targets(offer.award.application)
+    accept(offer)
+    interim, final = queries.list_award_reports(offer.award.id)
+    _pay_due(offer)
+    _approve(offer, interim)
+    _pay_due(offer)
+    assert offer.award.status == AwardStatus.ACTIVE
+    _approve(offer, final)
+    assert offer.award.status == AwardStatus.COMPLETED
