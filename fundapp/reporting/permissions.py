@@ -14,7 +14,7 @@ from fundapp.awards.permissions import can_view_award_as_applicant
 from fundapp.awards.states import AwardStatus
 from fundapp.programmes.models import Fund, Round
 from fundapp.programmes.permissions import can_manage_round, can_view_round
-from fundapp.reporting.models import Report
+from fundapp.reporting.models import Report, ReportEvidence
 
 # Awards whose reports the grantee works on: accepted and not withdrawn.
 REPORTING_AWARD_STATUSES = frozenset({AwardStatus.ACCEPTED, AwardStatus.ACTIVE, AwardStatus.COMPLETED})
@@ -38,6 +38,13 @@ def can_review_reports(user: Any, round_: Round) -> bool:
 def can_view_reports(user: Any, round_: Round) -> bool:
     """Staff who run or pay for the call read its reports and portfolio: fund managers, finance, admins."""
     return can_view_round(user, round_)
+
+
+def can_download_submitted_evidence(user: Any, report: Report, evidence: ReportEvidence) -> bool:
+    """Staff who see the call's reports download the evidence the grantee sent them (a file in one of the report's
+    submissions), never a file added to a draft they have not submitted."""
+    submitted = {item.get("id") for s in report.submissions for item in s.content.get("evidence", [])}
+    return can_view_reports(user, report.round) and evidence.id in submitted
 
 
 def can_change_monitoring(user: Any, round_: Round) -> bool:

@@ -312,6 +312,8 @@ def report_evidence_file(report_id: int, evidence_id: int):
         authorize(is_staff(current_user), hide=True)
         authorize(permissions.can_view_reports(current_user, report.round))
     evidence = queries.get_evidence(report_id=report.id, evidence_id=evidence_id)
+    # Staff read what the grantee submitted: a file still in a draft is the grantee's own until they send it.
+    authorize(member or permissions.can_download_submitted_evidence(current_user, report, evidence), hide=True)
     try:
         storage.path_of(evidence.storage_key)
     except storage.UnknownFile:

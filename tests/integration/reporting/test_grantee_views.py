@@ -494,10 +494,20 @@ def test_members_download_evidence_without_an_audit_record(client: Any, grantee:
     assert _downloads() == []
 
 
-def test_staff_who_see_the_calls_reports_download_evidence_and_it_is_recorded(
+def test_staff_who_see_the_calls_reports_download_submitted_evidence_and_it_is_recorded(
     client: Any, app: Any, grantee: Grantee
 ) -> None:
     evidence = ReportEvidenceFactory(report=grantee.report)
+    fill_report(grantee.report)
+    services.save_section(
+        actor=grantee.member,
+        report=grantee.report,
+        section="places",
+        typed={"boroughs": ["E09000001"]},
+        version=grantee.report.version,
+        now=utcnow(),
+    )
+    services.submit_report(actor=grantee.member, report=grantee.report, version=grantee.report.version, now=utcnow())
     manager = staff_user(StaffRole.FINANCE_OFFICER, fund_id=grantee.report.round.fund_id)
     sign_in_as(client, manager)
     with client.get(f"{grantee.url}/evidence/{evidence.id}") as response:
@@ -505,6 +515,13 @@ def test_staff_who_see_the_calls_reports_download_evidence_and_it_is_recorded(
     [event] = _downloads()
     assert event.actor_id == manager.id
     assert event.data["evidence_id"] == evidence.id
+
+
+def test_staff_cannot_open_evidence_the_grantee_has_not_submitted(client: Any, grantee: Grantee) -> None:
+    evidence = ReportEvidenceFactory(report=grantee.report)
+    sign_in_as(client, staff_user(StaffRole.FUND_MANAGER, fund_id=grantee.report.round.fund_id))
+    assert client.get(f"{grantee.url}/evidence/{evidence.id}").status_code == 404
+    assert _downloads() == []
 
 
 def test_staff_without_a_role_on_the_call_are_refused_evidence(client: Any, grantee: Grantee) -> None:
