@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from flask import Response, current_app, send_file
+from flask import Response, abort, current_app, send_file
 
 from fundapp.core.errors import DomainError
 from fundapp.core.transactions import after_rollback
@@ -104,6 +104,17 @@ def path_of(key: str) -> Path:
     if not path.is_file():
         raise UnknownFile(key)
     return path
+
+
+def require_stored_file(key: str, *, what: str) -> None:
+    """404 when a file the database records is missing from the store, with an error in the log naming `what`
+    (e.g. "Export 12"). Downloads check this before they record the read, so a failed download is never audited as
+    read."""
+    try:
+        path_of(key)
+    except UnknownFile:
+        current_app.logger.error("%s has no stored file", what)
+        abort(404)
 
 
 def delete(key: str) -> None:

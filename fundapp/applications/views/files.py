@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.forms import ConfirmForm
@@ -37,11 +37,7 @@ def send_attachment(
 ) -> Response:
     """Send an attachment's stored file as a download (404 if the file is missing from the store), recording the
     read in the audit log first when `audit` holds what to record. Used here and by assessors' pages."""
-    try:
-        storage.path_of(attachment.storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Attachment %s has no stored file", attachment.id)
-        abort(404)
+    storage.require_stored_file(attachment.storage_key, what=f"Attachment {attachment.id}")
     filename, content_type, key = download_name or attachment.filename, attachment.content_type, attachment.storage_key
     if audit is not None:
         record_read_event("attachment.downloaded", actor=current_user, subject=application, data=audit)

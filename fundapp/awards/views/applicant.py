@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.states import MemberRole
@@ -19,8 +19,7 @@ from fundapp.awards import bp, letters, permissions, queries, services
 from fundapp.awards.forms.applicant import AcceptForm, DeclineForm
 from fundapp.awards.models import Award
 from fundapp.awards.states import AWARD_APPLICANT_LABELS, AWARD_TAG_CLASSES, AwardStatus, PaymentStatus
-from fundapp.core import storage
-from fundapp.core.audit import record_read_event
+from fundapp.awards.views.loading import send_letter
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.documents import StoredDocument
@@ -169,17 +168,5 @@ def applicant_decline(award_id: int):
 @signed_in
 def applicant_letter(award_id: int, version: int):
     award = _members_award(award_id)
-    document = queries.get_letter(award_id=award.id, version=version)
-    try:
-        storage.path_of(document.storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Award letter %s has no stored file", document.id)
-        abort(404)
     # The organisation reading its offer is part of the record of the offer (read before it was answered).
-    record_read_event(
-        "award_letter.downloaded",
-        actor=current_user,
-        subject=award,
-        data={"document_id": document.id, "version": document.version, "sha256": document.sha256},
-    )
-    return storage.send_stored_file(document.storage_key, download_name=document.filename, mimetype="application/pdf")
+    return send_letter(award, version)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.awards import bp, permissions, queries, services
@@ -158,11 +158,7 @@ def letter_batch_zip(round_id: int, batch_id: int):
     round_, batch = _viewed_batch(round_id, batch_id)
     if batch.zip_storage_key is None:
         abort(404)
-    try:
-        storage.path_of(batch.zip_storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Letter batch %s has no stored ZIP", batch.id)
-        abort(404)
+    storage.require_stored_file(batch.zip_storage_key, what=f"Letter batch {batch.id}'s ZIP")
     key, name = batch.zip_storage_key, _zip_name(round_, batch)
     record_read_event(
         "letters.batch_downloaded",

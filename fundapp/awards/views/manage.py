@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from fundapp.accounts.models import Organisation
@@ -30,9 +30,7 @@ from fundapp.awards.states import (
     PaymentStatus,
     Register,
 )
-from fundapp.awards.views.loading import viewed_round
-from fundapp.core import storage
-from fundapp.core.audit import record_read_event
+from fundapp.awards.views.loading import send_letter, viewed_round
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
@@ -292,16 +290,4 @@ def withdraw_award(award_id: int):
 @signed_in
 def staff_letter(award_id: int, version: int):
     award = _viewed_award(award_id)
-    document = queries.get_letter(award_id=award.id, version=version)
-    try:
-        storage.path_of(document.storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Award letter %s has no stored file", document.id)
-        abort(404)
-    record_read_event(
-        "award_letter.downloaded",
-        actor=current_user,
-        subject=award,
-        data={"document_id": document.id, "version": document.version, "sha256": document.sha256},
-    )
-    return storage.send_stored_file(document.storage_key, download_name=document.filename, mimetype="application/pdf")
+    return send_letter(award, version)

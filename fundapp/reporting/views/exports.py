@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.permissions import is_admin, is_staff
@@ -140,11 +140,7 @@ def export_download(export_id: int):
     export = _viewed_export(export_id)
     if export.status != ExportStatus.DONE or export.storage_key is None or export.file_name is None:
         abort(404)
-    try:
-        storage.path_of(export.storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Export %s has no stored file", export.id)
-        abort(404)
+    storage.require_stored_file(export.storage_key, what=f"Export {export.id}")
     key, name, mimetype = export.storage_key, export.file_name, services.export_content_type(export)
     record_read_event(
         "export.downloaded",

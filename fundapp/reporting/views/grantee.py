@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -314,11 +314,7 @@ def report_evidence_file(report_id: int, evidence_id: int):
     evidence = queries.get_evidence(report_id=report.id, evidence_id=evidence_id)
     # Staff read what the grantee submitted: a file still in a draft is the grantee's own until they send it.
     authorize(member or permissions.can_download_submitted_evidence(current_user, report, evidence), hide=True)
-    try:
-        storage.path_of(evidence.storage_key)
-    except storage.UnknownFile:
-        current_app.logger.error("Report evidence %s has no stored file", evidence.id)
-        abort(404)
+    storage.require_stored_file(evidence.storage_key, what=f"Report evidence {evidence.id}")
     if not member:
         record_read_event(
             "report_evidence.downloaded",
