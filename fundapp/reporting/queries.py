@@ -37,6 +37,11 @@ def _report_options() -> list[sa.orm.interfaces.LoaderOption]:
     ]
 
 
+def overdue_condition(today: date) -> sa.ColumnElement[bool]:
+    """Reports still owed and past their due date on today, as SQL (states.is_overdue in Python)."""
+    return sa.and_(Report.status.in_(list(OUTSTANDING)), Report.due_on < today)
+
+
 def get_report(report_id: int) -> Report:
     """The report with its award, organisation, call, submissions and evidence. Raises NoResultFound (a 404)."""
     return db.session.scalars(sa.select(Report).where(Report.id == report_id).options(*_report_options())).one()
@@ -71,7 +76,7 @@ def list_round_reports(
     if statuses is not None:
         query = query.where(Report.status.in_(list(statuses)))
     if overdue_on is not None:
-        query = query.where(Report.status.in_(list(OUTSTANDING)), Report.due_on < overdue_on)
+        query = query.where(overdue_condition(overdue_on))
     query = query.order_by(Report.due_on, Award.reference, Report.position).options(*_report_options())
     return list(db.session.scalars(query))
 
@@ -192,7 +197,7 @@ class RoundReportCounts:
 
 def count_round_reports_by_status(*, round_id: int, today: date) -> RoundReportCounts:
     """The call's reports (of accepted awards) counted by status, and those overdue on today, in one statement."""
-    overdue = sa.case((sa.and_(Report.status.in_(list(OUTSTANDING)), Report.due_on < today), 1), else_=0)
+    overdue = sa.case((overdue_condition(today), 1), else_=0)
     rows = db.session.execute(
         sa.select(Report.status, sa.func.count(Report.id), sa.func.sum(overdue))
         .join(Award, Award.id == Report.award_id)
@@ -482,7 +487,7 @@ def _report_figures(round_ids: list[int], *, today: date) -> dashboards.ReportFi
 
     row = db.session.execute(
         sa.select(
-            counted(sa.and_(owed, Report.due_on < today)),
+            counted(overdue_condition(today)),
             counted(sa.and_(owed, Report.due_on >= today, Report.due_on <= today + timedelta(days=DUE_SOON_DAYS))),
             counted(Report.status == ReportStatus.SUBMITTED),
             counted(Report.status == ReportStatus.CHANGES_REQUESTED),

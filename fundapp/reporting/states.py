@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 
 class ReportStatus(enum.StrEnum):
@@ -25,6 +26,12 @@ REPORT_TRANSITIONS: dict[enum.Enum, frozenset[enum.Enum]] = {
 EDITABLE = frozenset({ReportStatus.DUE, ReportStatus.DRAFT, ReportStatus.CHANGES_REQUESTED})
 # Still owed by the grantee: counted as due, or overdue once the due date has passed.
 OUTSTANDING = EDITABLE
+
+
+def is_overdue(status: ReportStatus, due_on: date, today: date) -> bool:
+    """Still owed by the grantee and past its due date (queries.overdue_condition is the same rule in SQL)."""
+    return status in OUTSTANDING and due_on < today
+
 
 REPORT_STAFF_LABELS = {
     ReportStatus.DUE: "Not started",

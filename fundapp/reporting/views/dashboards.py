@@ -21,13 +21,7 @@ from fundapp.core.wording import plural
 from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.models import Fund, Round
 from fundapp.reporting import bp, dashboards, permissions, queries
-
-
-def _viewed_round(round_id: int) -> Round:
-    """The call, for the staff who see its reports and dashboards: 404 for people who are not staff, else 403."""
-    round_ = programme_queries.get_round(round_id)
-    authorize(permissions.can_view_reports(current_user, round_), hide=not is_staff(current_user))
-    return round_
+from fundapp.reporting.views.review import viewed_round
 
 
 def _viewed_fund(fund_id: int) -> tuple[Fund, list[Round]]:
@@ -54,7 +48,7 @@ def _page(template: str, **context: Any) -> str:
 @bp.get("/staff/calls/<int:round_id>/dashboard")
 @signed_in
 def round_dashboard(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     return _page(
         "dashboard.html",
         board=_dashboard([round_]),
@@ -82,7 +76,7 @@ def fund_dashboard(fund_id: int):
 @bp.get("/staff/calls/<int:round_id>/boroughs")
 @signed_in
 def round_boroughs(round_id: int):
-    round_ = _viewed_round(round_id)
+    round_ = viewed_round(round_id)
     return _page(
         "boroughs.html",
         view=dashboards.build_borough_view(queries.load_borough_data([round_])),

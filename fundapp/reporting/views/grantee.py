@@ -37,11 +37,11 @@ from fundapp.reporting.forms.grantee import (
 from fundapp.reporting.models import Report, ReportSubmission
 from fundapp.reporting.states import (
     EDITABLE,
-    OUTSTANDING,
     REPORT_GRANTEE_LABELS,
     REPORT_TAG_CLASSES,
     ReportStatus,
     ReviewOutcome,
+    is_overdue,
 )
 
 REVIEW_LABELS = {
@@ -75,7 +75,7 @@ def _today() -> date:
 
 
 def _overdue(report: Report, today: date) -> bool:
-    return report.status in OUTSTANDING and report.due_on < today
+    return is_overdue(report.status, report.due_on, today)
 
 
 def _section_url(report: Report, section: str) -> str:

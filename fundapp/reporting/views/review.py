@@ -34,11 +34,11 @@ from fundapp.reporting.forms.review import (
 from fundapp.reporting.models import Report, ReportSubmission
 from fundapp.reporting.portfolio import percent_of
 from fundapp.reporting.states import (
-    OUTSTANDING,
     REPORT_STAFF_LABELS,
     REPORT_TAG_CLASSES,
     ReportStatus,
     ReviewOutcome,
+    is_overdue,
 )
 
 OUTCOME_LABELS = {ReviewOutcome.APPROVED: "Approved", ReviewOutcome.CHANGES_REQUESTED: "Changes requested"}
@@ -86,7 +86,7 @@ def round_reports(round_id: int):
             "award": report.award,
             "label": REPORT_STAFF_LABELS[report.status],
             "tag_class": REPORT_TAG_CLASSES[report.status],
-            "overdue": report.status in OUTSTANDING and report.due_on < today,
+            "overdue": is_overdue(report.status, report.due_on, today),
         }
         for report in reports
     ]
@@ -177,7 +177,7 @@ def _review_page(
             round_=report.round,
             label=REPORT_STAFF_LABELS[report.status],
             tag_class=REPORT_TAG_CLASSES[report.status],
-            overdue=report.status in OUTSTANDING and report.due_on < _today(),
+            overdue=is_overdue(report.status, report.due_on, _today()),
             shown=_shown_submission(report, submission) if submission is not None else None,
             history=[(s, OUTCOME_LABELS.get(s.outcome) if s.outcome else None) for s in reversed(report.submissions)],
             can_review=can_review and waiting,
