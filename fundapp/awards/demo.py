@@ -23,7 +23,7 @@ from fundapp.assessment.states import ModerationStatus
 from fundapp.awards import queries, services
 from fundapp.awards.models import Award, Payment
 from fundapp.awards.states import DueDiligenceItem, PaymentStatus, Register
-from fundapp.core.clock import london_to_utc, to_london, utcnow
+from fundapp.core.clock import london_to_utc, london_today, to_london, utcnow
 from fundapp.core.errors import DomainError
 from fundapp.programmes import queries as programme_queries
 from fundapp.programmes.demo import PREVIOUS_CALL
@@ -76,7 +76,7 @@ def _finish_moderation(round_id: int, manager: User) -> None:
 def _decision_time(round_: Round) -> datetime:
     """When the panel decided: three weeks before the earliest project start (so award dates come before the
     projects they fund, as in the 360Giving export), and never later than yesterday."""
-    start = round_.project_earliest_start or to_london(utcnow()).date()
+    start = round_.project_earliest_start or london_today()
     return min(london_to_utc(start - timedelta(days=21), time(10, 0)), utcnow() - timedelta(days=1))
 
 

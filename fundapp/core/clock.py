@@ -21,6 +21,11 @@ def to_london(value: datetime) -> datetime:
     return value.astimezone(LONDON)
 
 
+def london_today() -> date:
+    """Today's date in London (what "today" means on a page, a due date or a file name)."""
+    return to_london(utcnow()).date()
+
+
 def london_to_utc(day: date, at: time) -> datetime:
     """Interpret a date and wall-clock time typed in London (GMT or BST) as a UTC instant."""
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)

@@ -15,7 +15,7 @@ from fundapp.accounts import queries as account_queries
 from fundapp.accounts import services as account_services
 from fundapp.accounts.models import User
 from fundapp.accounts.states import STAFF_ROLE_LABELS, LegalType, StaffRole
-from fundapp.core.clock import london_to_utc, to_london, utcnow
+from fundapp.core.clock import london_to_utc, london_today
 from fundapp.programmes import queries, services
 from fundapp.programmes.models import Fund, Round
 from fundapp.programmes.question_sets import default_question_set
@@ -458,7 +458,7 @@ def load_demo() -> list[str]:
     loader.admin = admin = loader.user(admin_person)
     loader.role(admin, StaffRole.ADMIN)
     fund = loader.fund()
-    today = to_london(utcnow()).date()
+    today = london_today()
     loader.call(
         fund,
         code=PREVIOUS_CALL,

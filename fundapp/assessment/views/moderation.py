@@ -34,7 +34,7 @@ from fundapp.assessment.states import (
 from fundapp.assessment.views.loading import managed_round, viewed_round
 from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, signed_in
-from fundapp.core.clock import to_london, utcnow
+from fundapp.core.clock import london_today
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import keeps_input_on_csrf_error
 from fundapp.core.spreadsheets import csv_bytes
@@ -308,7 +308,7 @@ def ranking_csv(round_id: int):
         data={"filters": filters.describe(), "rows": len(rows)},
     )
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", round_.code)
-    filename = f"{code}-ranking-{to_london(utcnow()).date().isoformat()}.csv"
+    filename = f"{code}-ranking-{london_today().isoformat()}.csv"
     return Response(
         csv_bytes(header, table),
         mimetype="text/csv",

@@ -20,7 +20,7 @@ from fundapp.awards.forms.payments import RecordPaymentForm
 from fundapp.awards.models import Payment
 from fundapp.awards.states import PAYMENT_LABELS, PAYMENT_TAG_CLASSES, PaymentStatus
 from fundapp.core.auth import authorize, signed_in
-from fundapp.core.clock import to_london, utcnow
+from fundapp.core.clock import london_today, utcnow
 from fundapp.core.errors import DomainError, InvalidTransition, NotAllowed
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
@@ -122,7 +122,7 @@ def record_payment(payment_id: int):
     payment = _handled_payment(payment_id)
     form = RecordPaymentForm()
     if request.method == "GET":
-        form.paid_on.data = to_london(utcnow()).date()
+        form.paid_on.data = london_today()
     waiting = payment.status == PaymentStatus.APPROVED
     if waiting and form.validate_on_submit():
         try:

@@ -19,7 +19,7 @@ from fundapp.accounts.permissions import is_staff
 from fundapp.core import storage
 from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, signed_in
-from fundapp.core.clock import format_date, to_london, utcnow
+from fundapp.core.clock import format_date, london_today, utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
@@ -70,10 +70,6 @@ def _unless_editable(report: Report) -> Response | None:
     return redirect(url_for("reporting.grantee_report", report_id=report.id))
 
 
-def _today() -> date:
-    return to_london(utcnow()).date()
-
-
 def _overdue(report: Report, today: date) -> bool:
     return is_overdue(report.status, report.due_on, today)
 
@@ -93,7 +89,7 @@ def grantee_report_tag(report: Report) -> dict[str, str]:
 @bp.get("/reports")
 @signed_in
 def grantee_reports():
-    today = _today()
+    today = london_today()
     rows = [{"report": r, "overdue": _overdue(r, today)} for r in queries.list_reports_for_user(current_user.id)]
     return render_template("reporting/grantee/reports.html", rows=rows, title="Your grant reports")
 
@@ -138,7 +134,7 @@ def grantee_report(report_id: int):
         required=len(EDITABLE_SECTIONS),
         missing=content.incomplete_sections(report.values, ctx),
         sent_back=latest if report.status == ReportStatus.CHANGES_REQUESTED else None,
-        overdue=_overdue(report, _today()),
+        overdue=_overdue(report, london_today()),
         history=_history(report),
         title=f"{report.label}: {report.award.reference}",
     )

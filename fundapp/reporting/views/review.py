@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from fundapp.accounts.permissions import is_staff
 from fundapp.core.auth import authorize, signed_in
-from fundapp.core.clock import to_london, utcnow
+from fundapp.core.clock import london_today, utcnow
 from fundapp.core.errors import DomainError, InvalidTransition
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.money import format_pence
@@ -64,10 +64,6 @@ def _reviewed_report(report_id: int) -> Report:
     return report
 
 
-def _today() -> Any:
-    return to_london(utcnow()).date()
-
-
 # --- a call's reports ----------------------------------------------------------------------------------------
 
 
@@ -76,7 +72,7 @@ def _today() -> Any:
 def round_reports(round_id: int):
     round_ = viewed_round(round_id)
     filters = ReportFiltersForm(request.args)
-    today = _today()
+    today = london_today()
     reports = queries.list_round_reports(
         round_id=round_.id, statuses=filters.statuses(), overdue_on=today if filters.overdue.data else None
     )
@@ -177,7 +173,7 @@ def _review_page(
             round_=report.round,
             label=REPORT_STAFF_LABELS[report.status],
             tag_class=REPORT_TAG_CLASSES[report.status],
-            overdue=is_overdue(report.status, report.due_on, _today()),
+            overdue=is_overdue(report.status, report.due_on, london_today()),
             shown=_shown_submission(report, submission) if submission is not None else None,
             history=[(s, OUTCOME_LABELS.get(s.outcome) if s.outcome else None) for s in reversed(report.submissions)],
             can_review=can_review and waiting,
