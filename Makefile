@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps run serve worker migrate demo test test-fast lint format typecheck importlint bench bench-exports db-check assets clean
+.PHONY: help install system-deps run serve worker migrate demo test test-e2e browser-deps test-fast lint format typecheck importlint bench bench-exports db-check assets clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -40,6 +40,12 @@ worker: install ## Run a background-job worker: two processes, one per core (for
 
 test: install lint ## Set up, check the code and run the whole test suite
 	$(BIN)/pytest -q
+
+test-e2e: install browser-deps ## Real-browser journeys and accessibility checks in Chromium (screenshots: tests/e2e/screenshots)
+	$(BIN)/pytest tests/e2e --e2e -q
+
+browser-deps: ## Install Debian's Chromium for the browser tests, if missing (needs root or sudo)
+	@bash scripts/browser-deps.sh
 
 test-fast: ## Run the tests without setting up or linting
 	$(BIN)/pytest -q -x

@@ -19,6 +19,19 @@ from flask_sqlalchemy.session import Session
 from tests.helpers import IsolatedClient, isolated_client
 from tests.smtp import SMTPSink
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--e2e", action="store_true", help="also run the browser journeys in tests/e2e (make test-e2e)")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`make test` stays fast: the browser suite is collected only with --e2e (or when named on the command line)."""
+    e2e = Path(__file__).parent / "e2e"
+    if collection_path == e2e and not config.getoption("--e2e"):
+        named = any(Path(arg.split("::")[0]).resolve().is_relative_to(e2e) for arg in config.args)
+        return not named
+    return None
+
+
 _TMP = tempfile.TemporaryDirectory(prefix="fundapp-tests-")
 os.environ.setdefault("TEST_DATABASE_URL", f"sqlite:///{Path(_TMP.name) / 'test.db'}")
 os.environ.setdefault("FUNDAPP_INSTANCE_DIR", _TMP.name)

@@ -1,0 +1,1 @@
+"""Page objects: what a person sees and does on each part of fundapp, so the journeys read like the person's steps."""

@@ -1,0 +1,120 @@
+"""The page object every other builds on: how a person finds things on a fundapp page (by label, by role, by
+link text), and the checks that run each time they arrive somewhere."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.audit import Audit
+from tests.e2e.server import LiveServer
+
+DEMO_PASSWORD = "demo-password-2026"
+
+
+class AppPage:
+    """One person's browser tab on the app. Actions that load a page end with `arrived(step)`, which checks it."""
+
+    def __init__(self, page: Page, server: LiveServer, audit: Audit) -> None:
+        self.page = page
+        self.server = server
+        self.audit = audit
+
+    # Getting somewhere ------------------------------------------------------------------------------------------
+
+    def goto(self, path: str, step: str) -> AppPage:
+        self.page.goto(self.server.url + path)
+        return self.arrived(step)
+
+    def arrived(self, step: str) -> AppPage:
+        """Check the page now showing; fail with every problem found on it."""
+        visit = self.audit.check(self.page, step)
+        assert not visit.problems, f"{step} ({visit.url}) has problems:\n- " + "\n- ".join(visit.problems)
+        return self
+
+    def follow(self, link_text: str, step: str, *, exact: bool = False) -> AppPage:
+        """Click the first link with this text, as a person scanning the page would."""
+        self.page.get_by_role("link", name=link_text, exact=exact).first.click()
+        return self.arrived(step)
+
+    def press(self, button_text: str, step: str, *, exact: bool = False) -> AppPage:
+        """Click a button and check the page it leads to."""
+        self.page.get_by_role("button", name=button_text, exact=exact).first.click()
+        self.page.wait_for_load_state("load")
+        return self.arrived(step)
+
+    def press_enter_in(self, label: str, step: str) -> AppPage:
+        """Submit the form from the keyboard: Enter in a text field."""
+        self.field(label).press("Enter")
+        self.page.wait_for_load_state("load")
+        return self.arrived(step)
+
+    # Finding things -----------------------------------------------------------------------------------------------
+
+    def field(self, label: str, *, exact: bool = False) -> Locator:
+        return self.page.get_by_label(label, exact=exact).first
+
+    def fill(self, label: str, value: str, *, exact: bool = False) -> AppPage:
+        self.field(label, exact=exact).fill(value)
+        return self
+
+    def type_in(self, label: str, value: str) -> AppPage:
+        """Focus the field and type key by key, as with a keyboard."""
+        box = self.field(label)
+        box.click()
+        box.press("Control+A")
+        box.press_sequentially(value)
+        return self
+
+    def choose(self, option: str, *, within: str | None = None, exact: bool = True) -> AppPage:
+        """Pick a radio (or tick a checkbox) by its label, optionally inside the fieldset with this legend."""
+        scope = self.page.get_by_role("group", name=within) if within else self.page
+        scope.get_by_label(option, exact=exact).first.check()
+        return self
+
+    def select(self, label: str, option: str) -> AppPage:
+        self.field(label).select_option(label=option)
+        return self
+
+    def heading(self) -> str:
+        return " ".join(self.page.locator("h1").first.inner_text().split())
+
+    def expect_heading(self, text: str | re.Pattern[str]) -> AppPage:
+        expect(self.page.locator("h1").first).to_contain_text(text)
+        return self
+
+    def expect_text(self, text: str | re.Pattern[str]) -> AppPage:
+        expect(self.page.locator("main")).to_contain_text(text)
+        return self
+
+    def banner(self) -> str:
+        """The text of the notification banner (what the service just told the person)."""
+        return " ".join(self.page.locator(".govuk-notification-banner").first.inner_text().split())
+
+    def errors(self) -> list[str]:
+        """The messages in the error summary, in order."""
+        return [" ".join(t.split()) for t in self.page.locator(".govuk-error-summary__list a").all_inner_texts()]
+
+    def field_error(self, label: str) -> str:
+        """The error message shown at a field (GOV.UK puts it between the label and the input)."""
+        described = self.field(label).get_attribute("aria-describedby") or ""
+        for id_ in described.split():
+            message = self.page.locator(f"[id='{id_}'].govuk-error-message")
+            if message.count():
+                return " ".join(message.inner_text().removeprefix("Error:").split())
+        return ""
+
+    # Signing in and out ------------------------------------------------------------------------------------------
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> AppPage:
+        self.goto("/sign-in", "Sign in")
+        self.fill("Email address", email).fill("Password", password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state("load")
+        expect(self.page.get_by_role("button", name="Sign out")).to_be_visible()
+        return self.arrived(f"Signed in as {email}")
+
+    def sign_out(self) -> AppPage:
+        self.page.get_by_role("button", name="Sign out").click()
+        return self.arrived("Signed out")
