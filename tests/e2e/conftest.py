@@ -54,9 +54,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, playwright: Playwrig
 
 
 @pytest.fixture(scope="module")
-def server(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on a free loopback port with its own copy of the demo (one per test module)."""
-    live = LiveServer.from_template(demo_template, tmp_path_factory.mktemp("server") / "instance").start()
+def server(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    """The app on a free loopback port with its own copy of the demo (one per test module).
+
+    A module that starts later in the lifecycle names a step in `ARRANGE` (see tests/e2e/arrange.py): it is done
+    through the app's services, before the server starts, so the journey itself begins where that step ends."""
+    live = LiveServer.from_template(demo_template, tmp_path_factory.mktemp("server") / "instance")
+    arrange = getattr(request.module, "ARRANGE", None)
+    if arrange:
+        live.run_python("tests.e2e.arrange", arrange)
+    live.start()
     yield live
     live.stop()
 

@@ -79,6 +79,20 @@ class LiveServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def run_python(self, module: str, *args: str) -> str:
+        """Run `python -m module args` against this instance (before the server starts); returns what it printed."""
+        result = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            cwd=ROOT,
+            env=_environment(self.instance),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"python -m {module} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
     def start(self) -> LiveServer:
         self.log_path = self.instance / "server.log"
         for _attempt in range(3):  # another process may take the free port between choosing it and binding it
