@@ -72,10 +72,16 @@ def server(
 
 @pytest.fixture(scope="session")
 def audit() -> Iterator[Audit]:
+    """Every page visit of the run; at the end, tests/e2e/screenshots/pages.txt says which pages were reached."""
+    from config import TestConfig
+    from fundapp import create_app
+    from tests.e2e.coverage import report
+
     record = Audit(folder=ARTIFACTS)
     yield record
-    (ARTIFACTS / "pages.txt").parent.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "pages.txt").write_text(record.summary() + "\n")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages = report(create_app(TestConfig()), [visit.url for visit in record.visits])
+    (ARTIFACTS / "pages.txt").write_text(f"{record.summary()}\n\n{pages}\n")
 
 
 @pytest.hookimpl(wrapper=True)
