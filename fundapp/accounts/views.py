@@ -77,9 +77,9 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(email=form.email.data, password=form.password.data)
         if user is None:
-            # Same message whatever was wrong, so nobody can learn who has an account.
+            # Same message whatever was wrong, so nobody can learn who has an account; once, at the first field, so
+            # the error summary does not say it twice.
             form.email.errors = ["Enter a correct email address and password"]
-            form.password.errors = ["Enter a correct email address and password"]
             form.password.data = ""
             return render_template("accounts/sign_in.html", form=form, title="Sign in"), 200
         _start_session(user)

@@ -51,7 +51,9 @@ class Audit:
         url, title = page.url, page.title()
         problems = checks.error_summary_problems(page)
         problems += checks.title_problems(page)
-        problems += self._title_unique(title, url)
+        status = page.evaluate("() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? 200")
+        if status < 400:  # an error page ("Page not found") has the same title wherever it is met
+            problems += self._title_unique(title, url)
         problems += checks.axe_violations(page)
         has_errors = title.startswith("Error: ")
         shape = (path_shape(url), has_errors)
@@ -60,6 +62,9 @@ class Audit:
             problems += checks.skip_link_problems(page)
             problems += checks.keyboard_problems(page)
             problems += checks.reflow_problems(page)
+            # Leave nothing focused: a focused skip link takes space at the top, and would move the page under the
+            # mouse of the next click.
+            checks.start_from_the_top(page)
         page.evaluate("() => window.scrollTo(0, 0)")
         visit = Visit(self.test, step, url, title, problems, self._screenshot(page, step))
         self.visits.append(visit)

@@ -35,19 +35,26 @@ class AppPage:
 
     def follow(self, link_text: str, step: str, *, exact: bool = False) -> AppPage:
         """Click the first link with this text, as a person scanning the page would."""
-        self.page.get_by_role("link", name=link_text, exact=exact).first.click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name=link_text, exact=exact).first.click()
         return self.arrived(step)
 
     def press(self, button_text: str, step: str, *, exact: bool = False) -> AppPage:
-        """Click a button and check the page it leads to."""
-        self.page.get_by_role("button", name=button_text, exact=exact).first.click()
-        self.page.wait_for_load_state("load")
+        """Click a button and check the page it leads to (waiting for the new page: a click only starts it)."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=button_text, exact=exact).first.click()
         return self.arrived(step)
 
     def press_enter_in(self, label: str, step: str) -> AppPage:
         """Submit the form from the keyboard: Enter in a text field."""
-        self.field(label).press("Enter")
-        self.page.wait_for_load_state("load")
+        with self.page.expect_navigation():
+            self.field(label).press("Enter")
+        return self.arrived(step)
+
+    def keyboard_submit(self, key: str, step: str) -> AppPage:
+        """Press a key on whatever has focus (Enter on a link or button, Space on a button) and check the new page."""
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
         return self.arrived(step)
 
     # Finding things -----------------------------------------------------------------------------------------------
@@ -110,11 +117,12 @@ class AppPage:
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> AppPage:
         self.goto("/sign-in", "Sign in")
         self.fill("Email address", email).fill("Password", password)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.page.wait_for_load_state("load")
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign in").click()
         expect(self.page.get_by_role("button", name="Sign out")).to_be_visible()
         return self.arrived(f"Signed in as {email}")
 
     def sign_out(self) -> AppPage:
-        self.page.get_by_role("button", name="Sign out").click()
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Sign out").click()
         return self.arrived("Signed out")
