@@ -1,30 +1,28 @@
 """The form asking for a finance export: what to export (a call, a fund, or the awards made between two days) and
 in which format. The form checks its shape and shows every problem at once; the service re-checks what the person
-may export and that the dates are the right way round."""
+may export and that the dates are the right way round.
+
+What to export is one list of radios naming each call and each fund the person may export, then "Awards made between
+two dates"; the two dates are separate questions below it, whose hints say they are only for that choice. (No
+conditional reveal: GOV.UK Frontend's puts aria-expanded on the radio inputs, which is not allowed on a radio,
+alphagov/govuk-frontend#979.)"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
-from wtforms import RadioField, SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from wtforms import RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from fundapp.core.forms import DateInputField, Form
 from fundapp.programmes.models import Fund, Round
 from fundapp.reporting.states import EXPORT_FORMAT_LABELS, ExportFormat, ExportScope
 
-SCOPE_LABELS = {
-    ExportScope.ROUND: "The awards of one call",
-    ExportScope.FUND: "The awards of every call in a fund",
-    ExportScope.DATES: "Awards made between two dates",
-}
-SCOPE_HINTS = {
-    ExportScope.ROUND: "",
-    ExportScope.FUND: "",
-    ExportScope.DATES: "Across every call you can export. An award is made on the day it was decided.",
-}
+DATES_LABEL = "Awards made between two dates"
+DATES_HINT = "Across every call you can export. An award is made on the day it was decided."
+ONLY_FOR_DATES = f"Only if you chose “{DATES_LABEL}”."
 FORMAT_HINTS = {
     ExportFormat.CSV: "One row per award. Opens in Excel, LibreOffice or Google Sheets; amounts are plain numbers.",
     ExportFormat.XLSX: "The same rows as a workbook, with amounts formatted as money and dates as dates.",
@@ -38,20 +36,28 @@ FORMAT_HINTS = {
 }
 
 DATE_FIELDS = ("date_from", "date_to")
+# The scope radio's values: "round-<id>", "fund-<id>" or "dates".
+DATES_CHOICE = ExportScope.DATES.value
+
+
+def round_choice(round_id: int) -> str:
+    return f"{ExportScope.ROUND.value}-{round_id}"
+
+
+def fund_choice(fund_id: int) -> str:
+    return f"{ExportScope.FUND.value}-{fund_id}"
 
 
 class ExportForm(Form):
-    scope = RadioField(
-        "What do you want to export?",
-        widget=GovRadioInput(),
-        choices=[SelectChoice(scope.value, SCOPE_LABELS[scope]) for scope in ExportScope],
-        validate_choice=False,
+    scope = RadioField("What do you want to export?", widget=GovRadioInput(), choices=[], validate_choice=False)
+    date_from = DateInputField(
+        "Awards made from", noun="the first day", required=False, description=f"{ONLY_FOR_DATES} For example, 1 4 2026"
     )
-    round_id = SelectField("Call", widget=GovSelect(), validate_choice=False)
-    fund_id = SelectField("Fund", widget=GovSelect(), validate_choice=False)
-    date_from = DateInputField("From", noun="the first day", required=False, description="For example, 1 4 2026")
     date_to = DateInputField(
-        "To", noun="the last day", required=False, description="For example, 31 3 2027. Awards made on this day count."
+        "Awards made up to",
+        noun="the last day",
+        required=False,
+        description=f"{ONLY_FOR_DATES} For example, 31 3 2027. Awards made on this day count.",
     )
     export_format = RadioField(
         "Format",
@@ -62,20 +68,14 @@ class ExportForm(Form):
     submit = SubmitField("Export", widget=GovSubmitInput())
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Check what the chosen scope needs (the other scopes' fields are ignored) and the format."""
+        """Check the choice of what to export, the dates when it is a date range (else they are ignored), the format."""
         super().validate(extra_validators=extra_validators)
-        scope = self.scope.data
-        needs = {ExportScope.ROUND: ("round_id",), ExportScope.FUND: ("fund_id",), ExportScope.DATES: DATE_FIELDS}
-        for name in ("round_id", "fund_id", *DATE_FIELDS):
-            if name not in needs.get(scope, ()):
+        if self.chosen_scope != ExportScope.DATES:
+            for name in DATE_FIELDS:
                 self[name].errors = []
-        if scope not in {choice.value for choice in self.scope.choices}:  # type: ignore[union-attr]
+        if self.chosen_scope is None:
             self.scope.errors = ["Select what you want to export"]
-        elif scope == ExportScope.ROUND and self.chosen_round_id is None:
-            self.round_id.errors = ["Select the call to export"]
-        elif scope == ExportScope.FUND and self.chosen_fund_id is None:
-            self.fund_id.errors = ["Select the fund to export"]
-        elif scope == ExportScope.DATES:
+        elif self.chosen_scope == ExportScope.DATES:
             self._check_dates()
         if self.export_format.data not in {f.value for f in ExportFormat}:
             self.export_format.errors = ["Select a format"]
@@ -86,32 +86,39 @@ class ExportForm(Form):
             if field.data is None and not field.errors:
                 field.errors = [f"Enter {field.noun}"]  # type: ignore[attr-defined]
 
-    @staticmethod
-    def _chosen(field: SelectField) -> int | None:
-        allowed = {choice.value for choice in field.choices if choice.value}  # type: ignore[union-attr]
-        return int(field.data) if field.data in allowed else None
+    def _chosen(self) -> tuple[ExportScope, int | None] | None:
+        """The scope and the call's or fund's id, if the choice is one on offer (None otherwise)."""
+        offered = {choice.value for choice in self.scope.choices}  # type: ignore[union-attr]
+        value = self.scope.data
+        if value not in offered:
+            return None
+        if value == DATES_CHOICE:
+            return ExportScope.DATES, None
+        kind, _, number = str(value).partition("-")
+        return ExportScope(kind), int(number)
+
+    @property
+    def chosen_scope(self) -> ExportScope | None:
+        chosen = self._chosen()
+        return chosen[0] if chosen else None
 
     @property
     def chosen_round_id(self) -> int | None:
-        return self._chosen(self.round_id)
+        chosen = self._chosen()
+        return chosen[1] if chosen and chosen[0] == ExportScope.ROUND else None
 
     @property
     def chosen_fund_id(self) -> int | None:
-        return self._chosen(self.fund_id)
+        chosen = self._chosen()
+        return chosen[1] if chosen and chosen[0] == ExportScope.FUND else None
 
 
 def export_form(rounds: Sequence[Round], funds: Sequence[Fund]) -> ExportForm:
-    """The form with the calls and funds the person may export (the fund option only when there is one)."""
+    """The form offering each call and each fund the person may export, then a date range."""
     form = ExportForm()
-    form.round_id.choices = [
-        SelectChoice("", "Choose a call"),
-        *(SelectChoice(str(r.id), f"{r.name} ({r.code})") for r in rounds),
-    ]
-    form.fund_id.choices = [
-        SelectChoice("", "Choose a fund"),
-        *(SelectChoice(str(f.id), f"{f.name} ({f.code})") for f in funds),
-    ]
     form.scope.choices = [
-        SelectChoice(scope.value, SCOPE_LABELS[scope]) for scope in ExportScope if scope != ExportScope.FUND or funds
+        *(SelectChoice(round_choice(r.id), f"{r.name} ({r.code})") for r in rounds),
+        *(SelectChoice(fund_choice(f.id), f"Every call in {f.name} ({f.code})") for f in funds),
+        SelectChoice(DATES_CHOICE, DATES_LABEL),
     ]
     return form

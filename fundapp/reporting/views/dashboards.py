@@ -69,7 +69,7 @@ def fund_dashboard(fund_id: int):
         round_=None,
         fund=fund,
         rounds=rounds,
-        title=f"Dashboard: {fund.name}",
+        title=f"Fund dashboard: {fund.name}",
     )
 
 
@@ -82,7 +82,7 @@ def round_boroughs(round_id: int):
         view=dashboards.build_borough_view(queries.load_borough_data([round_])),
         round_=round_,
         fund=round_.fund,
-        title=f"Where the money goes: {round_.name}",
+        title=f"Where the money goes across London: {round_.name}",
     )
 
 
@@ -95,5 +95,5 @@ def fund_boroughs(fund_id: int):
         view=dashboards.build_borough_view(queries.load_borough_data(rounds)),
         round_=None,
         fund=fund,
-        title=f"Where the money goes: {fund.name}",
+        title=f"Where the money goes across London: {fund.name}",
     )

@@ -23,7 +23,7 @@ from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
 from fundapp.core.transactions import commits
 from fundapp.core.wording import plural
 from fundapp.reporting import bp, permissions, queries, services
-from fundapp.reporting.forms.exports import FORMAT_HINTS, SCOPE_HINTS, ExportForm, export_form
+from fundapp.reporting.forms.exports import DATES_CHOICE, DATES_HINT, FORMAT_HINTS, ExportForm, export_form
 from fundapp.reporting.models import Export
 from fundapp.reporting.states import EXPORT_FORMAT_LABELS, EXPORT_STATUS_LABELS, ExportFormat, ExportScope, ExportStatus
 
@@ -34,6 +34,8 @@ EXPORT_TAG_CLASSES = {
     ExportStatus.INVALID: "govuk-tag--orange",
     ExportStatus.FAILED: "govuk-tag--red",
 }
+# The service names the call or fund it refuses; the page asks for both in one question.
+CHOICE_FIELDS = {"round_id": "scope", "fund_id": "scope"}
 FINISHED = (ExportStatus.DONE, ExportStatus.INVALID, ExportStatus.FAILED)
 RECENT = 10
 
@@ -72,7 +74,8 @@ def _render_exports(form: ExportForm, status: int = 200) -> Any:
         "reporting/exports/exports.html",
         form=form,
         format_hints=FORMAT_HINTS,
-        scope_hints=SCOPE_HINTS,
+        dates_choice=DATES_CHOICE,
+        dates_hint=DATES_HINT,
         recent=queries.list_recent_exports(current_user.id, limit=RECENT),
         title="Export the award register",
     ), status
@@ -91,7 +94,7 @@ def exports():
         try:
             export = services.start_export(
                 actor=current_user,
-                scope=ExportScope(form.scope.data),
+                scope=ExportScope(form.chosen_scope),  # validate() made sure one on offer was chosen
                 export_format=ExportFormat(form.export_format.data),
                 round_id=form.chosen_round_id,
                 fund_id=form.chosen_fund_id,
@@ -100,7 +103,7 @@ def exports():
                 now=utcnow(),
             )
         except DomainError as exc:
-            add_domain_error(form, exc)
+            add_domain_error(form, exc, CHOICE_FIELDS)
         else:
             return redirect(url_for("reporting.export_status", export_id=export.id))
     return _render_exports(form, 422)
@@ -130,7 +133,9 @@ def export_status(export_id: int):
         finished=export.status in FINISHED,
         progress_text=_progress_text(export),
         hidden_problems=max(export.problem_count - len(export.problems), 0),
-        title=f"Export {export.id}: {EXPORT_STATUS_LABELS[export.status]}",
+        # Starts with the h1; the export's number and status tell one export's page from another's (2.4.2).
+        title=f"Award register as {EXPORT_FORMAT_LABELS[export.format]}: export {export.id}, "
+        f"{EXPORT_STATUS_LABELS[export.status].lower()}",
     )
 
 

@@ -221,8 +221,14 @@ def grantee_report_section(report_id: int, section: str):
     return _render_section(report, section, ctx, form, raw, errors, conflict)
 
 
+def _in_report(report: Report) -> str:
+    """What a page of a report is part of, for its title: each report's pages have titles of their own (2.4.2)."""
+    return f"{report.label}, {report.award.reference}"
+
+
 def _render_section(report, section, ctx, form, raw, errors, conflict):  # type: ignore[no-untyped-def]
-    title = content.SECTION_TITLES[section]
+    heading = content.SECTION_TITLES[section]
+    title = f"{heading}: {_in_report(report)}"
     return render_template(
         f"reporting/grantee/section_{section}.html",
         report=report,
@@ -237,6 +243,7 @@ def _render_section(report, section, ctx, form, raw, errors, conflict):  # type:
         first_visit=section == "places" and "boroughs" not in report.raw,
         delivered_words=content.DELIVERED_WORDS,
         changes_words=content.CHANGES_WORDS,
+        heading=heading,
         title=f"Error: {title}" if errors or conflict else title,
     )
 
@@ -273,7 +280,7 @@ def grantee_report_evidence(report_id: int):
         max_size=format_file_size(content.EVIDENCE_MAX_BYTES),
         max_files=content.MAX_EVIDENCE_FILES,
         remove_form=ConfirmForm(formdata=None),
-        title="Evidence",
+        title=f"Evidence: {_in_report(report)}",
     )
 
 
@@ -359,5 +366,7 @@ def grantee_report_submit(report_id: int):
         form=form,
         missing=[{"title": content.SECTION_TITLES[key], "href": _section_url(report, key)} for key in missing],
         conflict=conflict,
-        title="Error: Check your report" if conflict else "Check your report before you submit it",
+        title=f"Error: Check your report before you submit it: {_in_report(report)}"
+        if conflict
+        else f"Check your report before you submit it: {_in_report(report)}",
     )

@@ -94,7 +94,7 @@ def round_reports(round_id: int):
         filters=filters,
         statuses=ReportStatus,
         can_review_any=permissions.can_review_reports(current_user, round_),
-        title=f"Reports: {round_.name}",
+        title=f"Monitoring reports: {round_.name}",
     )
 
 
@@ -164,7 +164,7 @@ def _review_page(
     can_review = permissions.can_review_reports(current_user, report.round)
     waiting = report.status == ReportStatus.SUBMITTED
     posted = approve if approve is not None else changes
-    award_ref = report.award.reference
+    award_ref, org = report.award.reference, report.award.organisation.name
     return (
         render_template(
             "reporting/review/report.html",
@@ -183,7 +183,8 @@ def _review_page(
             changes_form=changes or changes_form(),
             posted=posted,
             comments_max=services.COMMENTS_MAX_CHARS,
-            title=f"{'Error: ' if posted is not None and posted.errors else ''}{report.label}: {award_ref}",
+            # The grantee's page of the report is "<label>: <reference>"; the organisation tells the staff one apart.
+            title=f"{'Error: ' if posted is not None and posted.errors else ''}{report.label}: {award_ref}, {org}",
         ),
         status,
     )

@@ -179,6 +179,12 @@ TOO_LONG_REFERENCE = "The payment reference must be 60 characters or fewer"
             "reference",
             "The payment reference must be 60 characters or fewer",
         ),
+        (
+            {"outcome": "paid", "reference": "BACS#0042"},
+            "reference",
+            "The payment reference must only include letters, numbers, spaces, hyphens, full stops, slashes and "
+            "ampersands",
+        ),
         ({"outcome": "paid", "paid_on": ["", "", ""]}, "paid_on", "Enter the date paid"),
         ({"outcome": "paid", "paid_on": ["31", "2", "2026"]}, "paid_on", None),
         ({"outcome": "paid", "paid_on": ["x", "y", "z"]}, "paid_on", None),

@@ -37,7 +37,7 @@ def _events(action: str) -> list[AuditEvent]:
 
 
 def _ask(client, world: World, export_format: str = "csv", **fields: str):  # type: ignore[no-untyped-def]
-    data = {"scope": "round", "round_id": str(world.round.id), "export_format": export_format, **fields}
+    data = {"scope": f"round-{world.round.id}", "export_format": export_format, **fields}
     return post_form(client, URL, data)
 
 
@@ -159,7 +159,7 @@ def test_an_invalid_360giving_export_keeps_no_file_and_lists_the_problems(client
 def test_a_fund_export_covers_every_call_of_the_fund(client, db_session) -> None:
     world = register_call()
     sign_in(client, finance_for(world))
-    response = post_form(client, URL, {"scope": "fund", "fund_id": str(world.fund.id), "export_format": "csv"})
+    response = post_form(client, URL, {"scope": f"fund-{world.fund.id}", "export_format": "csv"})
     assert response.status_code == 302
     export = _latest()
     assert (export.scope, export.fund_id, export.total) == (ExportScope.FUND, world.fund.id, 3)
@@ -189,8 +189,9 @@ def test_the_page_offers_the_calls_and_funds_the_person_may_export(client, db_se
     sign_in(client, finance_for(world))
     page = client.get(URL).get_data(as_text=True)
     assert page_title(client.get(URL)).startswith("Export the award register")
-    assert f'<option value="{world.round.id}">Export call EXP-1 (EXP-1)</option>' in page
-    assert f'value="{other.round.id}"' not in page
+    assert re.search(rf'value="round-{world.round.id}">\s*<label[^>]*>\s*Export call EXP-1 \(EXP-1\)', page)
+    assert f'value="fund-{world.fund.id}"' in page
+    assert f'value="round-{other.round.id}"' not in page and f'value="fund-{other.fund.id}"' not in page
     assert "Across every call you can export." in page
     for label in ("CSV (opens in Excel)", "Excel workbook (XLSX)", "360Giving data package (JSON)"):
         assert label in page
@@ -201,7 +202,7 @@ def test_a_call_finance_officer_is_not_offered_a_fund(client, db_session) -> Non
     world = register_call()
     sign_in(client, staff_user(StaffRole.FINANCE_OFFICER, round_id=world.round.id))
     page = client.get(URL).get_data(as_text=True)
-    assert 'value="fund"' not in page and 'value="round"' in page
+    assert 'value="fund-' not in page and f'value="round-{world.round.id}"' in page
 
 
 def test_nothing_chosen_shows_both_problems(client, db_session) -> None:
@@ -242,7 +243,7 @@ def test_a_call_of_another_fund_cannot_be_chosen(client, db_session) -> None:
     sign_in(client, finance_for(world))
     response = _ask(client, other)
     assert response.status_code == 422
-    assert error_summary(response) == ["Select the call to export"]
+    assert error_summary(response) == ["Select what you want to export"]
     assert db.session.scalar(sa.select(sa.func.count(Export.id))) == 0
 
 
@@ -361,7 +362,7 @@ def test_applicants_get_404_and_assessors_403(app, db_session) -> None:
         sign_in(browser, user)
         assert browser.get(URL).status_code == status
         # They cannot fetch the form's token: a POST without one is refused the same way (nothing is asked for).
-        data = {"scope": "round", "round_id": str(world.round.id), "export_format": "csv"}
+        data = {"scope": f"round-{world.round.id}", "export_format": "csv"}
         assert browser.post(URL, data=data).status_code == status
     assert db.session.scalar(sa.select(sa.func.count(Export.id))) == 0
 

@@ -83,7 +83,7 @@ def test_the_calls_reports_list_each_report_with_its_status_and_counts_at_the_to
     sign_in_as(client, offer.manager)
     response = client.get(f"/staff/calls/{offer.award.round_id}/reports")
     assert response.status_code == 200
-    assert page_title(response).startswith("Reports: ")
+    assert page_title(response).startswith("Monitoring reports: ")
     text = _text(response)
     assert "1 waiting for review" in text and "0 overdue" in text
     assert "0 with changes requested" in text and "0 approved" in text
