@@ -46,13 +46,13 @@ class DecisionForm(Form):
     outcome = RadioField("What is your decision?", validate_choice=False, widget=GovRadioInput())
     amount = PoundsField(
         "Amount to award",
-        description="No more than the amount asked for, and inside the application's tier",
+        description="If you approve: no more than the amount asked for, and inside the application's tier",
         invalid="Enter the amount as an amount in pounds, like £20,000",
     )
     conditions = TextAreaField(
         "Conditions of the grant (optional)",
-        description="Anything the organisation must do before the first payment, or as part of the project. "
-        "They appear in the offer letter, and due diligence checks they are met.",
+        description="If you approve: anything the organisation must do before the first payment, or as part of the "
+        "project. They appear in the offer letter, and due diligence checks they are met.",
         widget=GovCharacterCount(),
     )
     feedback = TextAreaField(

@@ -320,7 +320,8 @@ def approve_above_line(round_id: int):
         plan=plan,
         form=form,
         problems=problems,
-        title=f"{'Error: ' if failed and not form.errors else ''}Approve above the funding line: {round_.name}",
+        title=f"{'Error: ' if failed and not form.errors else ''}"
+        f"Approve everything above the funding line: {round_.name}",
     ), (422 if failed else 200)
 
 

@@ -12,11 +12,17 @@ from flask_login import current_user
 from fundapp.applications import queries as application_queries
 from fundapp.applications.permissions import is_applicant_for
 from fundapp.awards import bp, queries
-from fundapp.awards.states import OUTCOME_APPLICANT_LABELS, AwardStatus
+from fundapp.awards.states import OUTCOME_APPLICANT_LABELS, AwardStatus, Outcome
 from fundapp.core.auth import authorize, signed_in
 
 # An award whose offer letter has been issued (or answered since): the applicant can open the offer.
 OFFER_OPEN = frozenset(set(AwardStatus) - {AwardStatus.OFFERED})
+# The page's one h1 (a confirmation panel for a grant), which its title starts with.
+OUTCOME_HEADINGS = {
+    Outcome.APPROVED: "Grant awarded",
+    Outcome.REJECTED: "Your application was not funded",
+    Outcome.RESERVE: "Your application is on the reserve list",
+}
 
 
 @bp.get("/applications/<int:application_id>/outcome")
@@ -40,5 +46,6 @@ def applicant_outcome(application_id: int):
         award=award,
         offer_open=award is not None and award.status in OFFER_OPEN,
         label=OUTCOME_APPLICANT_LABELS[decision.outcome],
-        title=f"{OUTCOME_APPLICANT_LABELS[decision.outcome]}: {application.reference}",
+        heading=OUTCOME_HEADINGS[decision.outcome],
+        title=f"{OUTCOME_HEADINGS[decision.outcome]}: {application.reference}",
     )

@@ -108,7 +108,7 @@ def test_an_approved_applicant_sees_the_grant_its_conditions_and_that_the_letter
     sign_in_as(client, setup.applicants[0])
     response = client.get(_outcome_url(application))
     assert response.status_code == 200
-    assert page_title(response).startswith(f"Awarded: {application.reference}")
+    assert page_title(response).startswith(f"Grant awarded: {application.reference}")
     text = _text(response)
     assert "Grant awarded" in text
     assert "a grant of £18,000" in text and "Amount awarded £18,000" in text

@@ -165,7 +165,8 @@ def test_the_decide_page_summarises_the_application_and_prefills_the_amount_requ
     page = response.get_data(as_text=True)
     assert re.search(r'name="amount"[^>]*value="20000"', page) or re.search(r'value="20000"[^>]*name="amount"', page)
     assert 'value="reserve"' in page
-    assert "govuk-radios__conditional" in page  # amount and conditions revealed by "Approve"
+    # The approval's fields are always shown (a conditional reveal would put aria-expanded on a radio)
+    assert "govuk-radios__conditional" not in page and 'name="conditions"' in page
 
 
 def test_approving_commits_the_amount_records_who_and_why_and_returns_to_the_decisions(
@@ -510,7 +511,7 @@ def test_if_the_list_changed_after_the_page_was_loaded_nothing_is_approved(clien
     response = client.post(_bulk_url(setup), data={**fields, "reason": "Panel agreed"})
     assert response.status_code == 422
     assert "changed after you opened this page" in " ".join(error_summary(response))
-    assert page_title(response).startswith("Error: Approve above the funding line")
+    assert page_title(response).startswith("Error: Approve everything above the funding line")
     assert _awards(setup) == []
     assert _committed(setup) == 0
     # The page now shows the list as it is, with its own fingerprint, and keeps the reason typed.
