@@ -28,6 +28,8 @@ def screening_queue(round_id: int):
         "applications/staff/screening.html",
         round_=round_,
         applications=applications,
+        # Only those who may change an eligibility decision see the links to do it (finance officers see the queue).
+        screenable={a.id for a in applications if permissions.can_screen_applications(current_user, a)},
         ineligible=sum(1 for a in applications if a.status.value == "ineligible"),
         title=f"Eligibility screening: {round_.name}",
     )

@@ -307,6 +307,11 @@ def test_a_finance_officer_of_the_call_reads_the_application_but_may_not_change_
     assert _request(client, "GET", f"/staff/applications/{submitted}").status_code == 200
     assert _request(client, "GET", f"/applications/{submitted}/copy.pdf").status_code == 200
     assert _request(client, "GET", f"/staff/applications/{submitted}/eligibility").status_code == 403
+    # Neither page offers them the change they would be refused.
+    for page in (f"/staff/applications/{submitted}", f"/staff/calls/{world['round'].id}/screening"):
+        response = _request(client, "GET", page)
+        assert response.status_code == 200
+        assert f"/staff/applications/{submitted}/eligibility" not in response.get_data(as_text=True)
 
 
 def test_the_other_organisations_member_sees_their_own_application(
@@ -368,7 +373,9 @@ def test_the_screening_queue_is_refused_to_everyone_but_the_calls_staff(
 
 def test_the_screening_queue_is_shown_to_the_calls_fund_manager(client: IsolatedClient, world: dict[str, Any]) -> None:
     sign_in_as(client, staff_user(StaffRole.FUND_MANAGER, round_id=world["round"].id))
-    assert _request(client, "GET", f"/staff/calls/{world['round'].id}/screening").status_code == 200
+    response = _request(client, "GET", f"/staff/calls/{world['round'].id}/screening")
+    assert response.status_code == 200
+    assert f"/staff/applications/{world['ids']['submitted']}/eligibility" in response.get_data(as_text=True)
 
 
 # --- nothing forgotten ------------------------------------------------------------------------------------
