@@ -54,6 +54,12 @@ def _heading(application: Application) -> str:
     return f"{application.reference}: {application.project_title or 'Untitled project'}"
 
 
+def _whose(assessment: Assessment) -> str:
+    """Whose check or scorecard a page is. Each assessor of an application has their own (at its own address), so
+    the titles name the assessor: no two pages share a title."""
+    return assessment.assessor.full_name
+
+
 # --- dashboard -------------------------------------------------------------------------------------------
 
 
@@ -106,6 +112,8 @@ def conflict(assessment_id: int):
         return redirect(url_for("assessment.scorecard", assessment_id=assessment.id))
     application = assessment.application
     form = ConflictForm()
+    if _chose_conflict_on_the_first_step(form):
+        return redirect(url_for("assessment.conflict", assessment_id=assessment.id, step=DESCRIBE))
     if form.validate_on_submit():
         try:
             if form.has_conflict:
@@ -129,16 +137,30 @@ def conflict(assessment_id: int):
                 "success",
             )
             return redirect(url_for("assessment.dashboard"))
+    describing = form.has_conflict if request.method == "POST" else request.args.get("step") == DESCRIBE
+    heading = "Your conflict of interest" if describing else "Check for conflicts of interest"
     return render_template(
         "assessment/assessor_conflict.html",
         assessment=assessment,
         application=application,
         organisation=application.organisation,
         form=form,
+        describing=describing,
+        heading=heading,
         started=assessment.status == AssessmentStatus.IN_PROGRESS,
         reason_max=services.REASON_MAX_CHARS,
-        title=f"Check for conflicts of interest: {application.reference}",
+        title=f"{heading}: {application.reference} ({_whose(assessment)})",
     )
+
+
+# The check is two steps at one address: whether there is a conflict, then (if there is) what it is. GOV.UK asks a
+# follow-up with several parts on a page of its own rather than revealing it under the radio.
+DESCRIBE = "describe"
+
+
+def _chose_conflict_on_the_first_step(form: ConflictForm) -> bool:
+    """'I have a conflict of interest' was sent from the first step (which has no description): ask what it is next."""
+    return form.is_submitted() and form.has_conflict and "reason" not in request.form
 
 
 # --- the scorecard ---------------------------------------------------------------------------------------
@@ -231,7 +253,7 @@ def _render_scorecard(
         recommendation_labels=RECOMMENDATION_LABELS,
         justification_max=services.JUSTIFICATION_MAX_CHARS,
         comment_max=services.COMMENT_MAX_CHARS,
-        title=("Error: " if error_list else "") + _heading(application),
+        title=("Error: " if error_list else "") + f"{_heading(application)}: {_whose(assessment)}'s scorecard",
     )
 
 

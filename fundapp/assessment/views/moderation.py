@@ -242,7 +242,9 @@ def moderate(application_id: int):
         problems=problems,
         why_not=why_not,
         can_moderate=can_manage and why_not is None and moderation.status != ModerationStatus.RESOLVED,
-        title=f"{'Error: ' if problems and not form.errors else ''}Moderate {application.reference}",
+        # The page is named as its h1 names it, with the reference (base.html says "Error: " when a field has one).
+        title=f"{'Error: ' if problems and not form.errors else ''}Moderate: "
+        f"{application.project_title or 'Untitled project'} ({application.reference})",
         **context,
     )
 

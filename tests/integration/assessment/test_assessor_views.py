@@ -312,7 +312,7 @@ def test_a_conflict_without_a_description_is_refused_at_the_field_and_keeps_what
     assert field_error(response, "reason") == "Describe your conflict of interest"
     page = text(response)
     assert re.search(r'value="volunteer"\s+checked', page)
-    assert re.search(r'value="yes"\s+checked', page)
+    assert '<input type="hidden" name="conflict" value="yes">' in page  # still on the step that describes it
     assert re.search(r'name="standing"[^>]*checked', page)
     assert reload(db_session, world.assessments[0]).status == AssessmentStatus.ASSIGNED
 

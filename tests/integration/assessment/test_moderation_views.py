@@ -56,7 +56,7 @@ def test_the_page_shows_the_assessors_side_by_side_with_their_names_in_a_key(cli
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     text = _text(response)
-    assert page_title(response).startswith(f"Moderate {application.reference}")
+    assert page_title(response).startswith(f"Moderate: {application.project_title} ({application.reference})")
     for assessor in setup.assessors:
         assert assessor.full_name in html.unescape(page)
     assert "Assessor 1" in text and "Assessor 2" in text
