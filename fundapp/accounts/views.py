@@ -308,7 +308,7 @@ def accept_invitation(token: str):
         form=form,
         invitation=invitation,
         token=token,
-        title="Join an organisation",
+        title=f"Join {invitation.organisation.name}",
     )
 
 

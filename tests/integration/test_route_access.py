@@ -64,7 +64,6 @@ ROUTE_ACCESS: dict[str, str] = {
     "applications.section": "signed_in",
     "applications.check_section": "signed_in",
     "applications.check_answers": "signed_in",
-    "applications.submit": "signed_in",
     "applications.submitted": "signed_in",
     "applications.copy_pdf": "signed_in",
     "applications.withdraw": "signed_in",

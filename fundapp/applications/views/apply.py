@@ -297,43 +297,53 @@ def check_section(application_id: int, section_key: str):
     )
 
 
-@bp.get("/applications/<int:application_id>/check-answers")
+@bp.route("/applications/<int:application_id>/check-answers", methods=["GET", "POST"])
 @signed_in
+@commits
 def check_answers(application_id: int):
-    application = _load(application_id)
+    """Every answer, and (for a draft that is ready) the button that submits it here.
+
+    On GET, sections still to finish are listed as links to them; the error summary is only for a submit that
+    failed, when sections were reopened after the page was loaded (it links to those sections on this page)."""
+    if request.method == "POST":
+        return _submit(_load(application_id, edit=True))
+    return _render_check_answers(_load(application_id))
+
+
+def _render_check_answers(application: Application, *, submit_failed: bool = False):  # type: ignore[no-untyped-def]
     sections = progress.form_sections(application.round)
+    title = (
+        "Check your answers before submitting your application"
+        if application.reference is None
+        else f"Application {application.reference}"
+    )
     return render_template(
         "applications/check_answers.html",
         application=application,
         groups=summary_groups(application, sections),
         problems=progress.submission_problems(application) if application.reference is None else {},
+        submit_failed=submit_failed,
         is_open=progress.is_open_for_applications(application.round, utcnow()),
         can_edit=permissions.can_edit_application(current_user, application),
         form=ConfirmForm(),
-        title="Check your answers before submitting your application"
-        if application.reference is None
-        else f"Application {application.reference}",
+        title=f"Error: {title}" if submit_failed else title,
     )
 
 
-@bp.post("/applications/<int:application_id>/submit")
-@signed_in
-@commits
-def submit(application_id: int):
-    application = _load(application_id, edit=True)
+def _submit(application: Application):  # type: ignore[no-untyped-def]
+    here = url_for("applications.check_answers", application_id=application.id)
     if not ConfirmForm().validate_on_submit():
         flash("This page had expired, so your application was not submitted. Check it and submit again.")
-        return redirect(url_for("applications.check_answers", application_id=application.id))
+        return redirect(here)
     try:
         services.submit_application(actor=current_user, application=application, now=utcnow())
     except services.AlreadySubmitted:
         return redirect(url_for("applications.submitted", application_id=application.id))
     except services.IncompleteApplication:
-        flash("You cannot submit yet: some sections are not complete. They are listed below.")
-        return redirect(url_for("applications.check_answers", application_id=application.id))
+        return _render_check_answers(application, submit_failed=True)
     except DomainError as exc:
         flash(exc.message)
-        return redirect(url_for("applications.check_answers", application_id=application.id))
+        return redirect(here)
     return redirect(url_for("applications.submitted", application_id=application.id))
 
 

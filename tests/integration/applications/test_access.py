@@ -73,7 +73,7 @@ ROWS = [
         fund_manager=404,
     ),
     Row("applications.check_answers", "GET", "/applications/{draft}/check-answers", fund_manager=404),
-    Row("applications.submit", "POST", "/applications/{draft}/submit", member=302, fund_manager=404),
+    Row("applications.check_answers", "POST", "/applications/{draft}/check-answers", fund_manager=404),
     Row("applications.task_list", "GET", "/applications/{submitted}", fund_manager=302),
     Row("applications.check_answers", "GET", "/applications/{submitted}/check-answers"),
     Row("applications.download_file", "GET", "/applications/{submitted}/files/{submitted_file}"),

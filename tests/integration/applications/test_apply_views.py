@@ -427,7 +427,7 @@ def test_the_whole_journey_through_the_pages_ends_with_a_reference_an_email_and_
     assert "Submit application" in _text(check)
 
     token = hidden_fields(check)["csrf_token"]
-    response = client.post(f"/applications/{application_id}/submit", data={"csrf_token": token})
+    response = client.post(f"/applications/{application_id}/check-answers", data={"csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/applications/{application_id}/submitted"
     submitted = client.get(response.headers["Location"])
@@ -457,17 +457,26 @@ def test_check_answers_lists_what_is_left_and_offers_no_submit_button(
     page = client.get(f"/applications/{draft.id}/check-answers")
     assert page.status_code == 200
     assert "You cannot submit your application yet" in _text(page)
-    assert "About your project: Not started" in error_summary(page)
+    # Nothing has been submitted, so no error summary: the sections left are links to them.
+    assert "govuk-error-summary" not in page.get_data(as_text=True)
+    assert f'href="/applications/{draft.id}/sections/project_summary">About your project: not started</a>' in (
+        page.get_data(as_text=True)
+    )
+    assert not page_title(page).startswith("Error:")
     assert "Submit application" not in _text(page)
 
 
-def test_submitting_an_incomplete_application_goes_back_to_the_list_of_what_is_left(
+def test_submitting_an_incomplete_application_shows_what_is_left_on_the_same_page(
     client: IsolatedClient, draft: Application, db_session: Any
 ) -> None:
     token = hidden_fields(client.get(f"/applications/{draft.id}/check-answers"))["csrf_token"]
-    response = client.post(f"/applications/{draft.id}/submit", data={"csrf_token": token})
-    assert response.headers["Location"] == f"/applications/{draft.id}/check-answers"
-    assert "You cannot submit yet: some sections are not complete" in _text(client.get(response.headers["Location"]))
+    response = client.post(f"/applications/{draft.id}/check-answers", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert page_title(response).startswith("Error: Check your answers before submitting your application")
+    # The error summary links to the sections' headings on this page, which take focus.
+    assert "About your project: not started" in error_summary(response)
+    assert 'href="#section-project_summary"' in response.get_data(as_text=True)
+    assert 'id="section-project_summary" tabindex="-1"' in response.get_data(as_text=True)
     assert _application(db_session, draft.id).status == ApplicationStatus.DRAFT
 
 
@@ -475,8 +484,8 @@ def test_a_double_click_on_submit_submits_once(
     client: IsolatedClient, ready: Application, member: tuple[User, Organisation], db_session: Any, mail: SMTPSink
 ) -> None:
     token = hidden_fields(client.get(f"/applications/{ready.id}/check-answers"))["csrf_token"]
-    first = client.post(f"/applications/{ready.id}/submit", data={"csrf_token": token})
-    second = client.post(f"/applications/{ready.id}/submit", data={"csrf_token": token})
+    first = client.post(f"/applications/{ready.id}/check-answers", data={"csrf_token": token})
+    second = client.post(f"/applications/{ready.id}/check-answers", data={"csrf_token": token})
     assert first.headers["Location"] == second.headers["Location"] == f"/applications/{ready.id}/submitted"
     application = _application(db_session, ready.id)
     assert application.reference == "SEF-9-0001"
@@ -491,7 +500,7 @@ def test_submitting_a_few_seconds_before_the_deadline_succeeds(
     ready.round.closes_at = utcnow() + timedelta(seconds=5)
     db_session.commit()
     token = hidden_fields(client.get(f"/applications/{ready.id}/check-answers"))["csrf_token"]
-    response = client.post(f"/applications/{ready.id}/submit", data={"csrf_token": token})
+    response = client.post(f"/applications/{ready.id}/check-answers", data={"csrf_token": token})
     assert response.headers["Location"] == f"/applications/{ready.id}/submitted"
     assert _application(db_session, ready.id).reference == "SEF-9-0001"
 
@@ -507,7 +516,8 @@ def test_submitting_a_second_after_the_deadline_keeps_the_draft_and_says_the_cal
     db_session.commit()
     closed_at = format_datetime(round_.closes_at)
 
-    response = client.post(f"/applications/{ready.id}/submit", data=hidden_fields(page))  # …and sent after it closed
+    # …and sent after it closed
+    response = client.post(f"/applications/{ready.id}/check-answers", data=hidden_fields(page))
     assert response.headers["Location"] == f"/applications/{ready.id}/check-answers"
     shown = client.get(response.headers["Location"])
     assert f"This call closed at {closed_at}." in _text(shown)

@@ -56,7 +56,7 @@ def test_the_pdf_copy_names_who_submitted_it_when_submitted_through_the_page(cli
     application = complete_application(started_application(sef_round, user, organisation), user)
     sign_in(client, user)
     token = csrf_token(client, f"/applications/{application.id}/check-answers")
-    client.post(f"/applications/{application.id}/submit", data={"csrf_token": token})
+    client.post(f"/applications/{application.id}/check-answers", data={"csrf_token": token})
     document = db.session.scalar(sa.select(StoredDocument).where(StoredDocument.subject_id == application.id))
     assert document is not None
     assert document.inputs["submitted_by"] == user.full_name
