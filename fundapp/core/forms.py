@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, flash, g, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
 from werkzeug.exceptions import HTTPException
 from wtforms import Field, StringField
@@ -76,6 +77,16 @@ def add_domain_error(form: FlaskForm, exc: DomainError, fields: Mapping[str, str
         field.errors = [*field.errors, exc.message]
     else:
         flash(exc.message)
+
+
+def error_summary(form: FlaskForm) -> dict[str, Any]:
+    """The error summary's parameters (govuk-frontend-wtf's wtforms_errors), with a date's link pointing at its day
+    box: the date input's own id is on a <div>, which cannot take focus, so the link would move focus nowhere."""
+    params = wtforms_errors(form)
+    dates = {f"#{field.id}": f"#{field.name}-day" for field in form if isinstance(field, DateInputField)}
+    for item in params["errorList"]:
+        item["href"] = dates.get(item["href"], item["href"])
+    return params
 
 
 # --- fields for what people type: dates, times of day and money ----------------------------------------
