@@ -363,7 +363,7 @@ def round_copy_setup(round_id: int):
         form=form,
         round_=round_,
         locked=_locked(round_),
-        title=f"Copy set-up: {round_.name}",
+        title=f"Copy the set-up from another call: {round_.name}",
     )
 
 

@@ -6,7 +6,7 @@ copying) are in round_setup.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from fundapp.accounts.forms import ConfirmForm
@@ -47,17 +47,23 @@ def _with_links(round_: Round, problems: list[str]) -> list[tuple[str, str | Non
     ]
 
 
-def _detail_page(round_: Round, *, open_problems: list[str] | None = None):
-    problems = services.problems_before_opening(round_) if round_.status == RoundStatus.DRAFT else []
+# Where the call's page remembers, across the redirect after a refused "Open call", which call could not open.
+_REFUSED_TO_OPEN = "call_refused_to_open"
+
+
+def _detail_page(round_: Round, *, refused: bool = False):
+    """The call's page. `refused`: the manager has just tried to open it, so what is missing is shown as an error."""
+    problems = services.problems_before_opening(round_) if round_.status == RoundStatus.DRAFT or refused else []
+    refused = refused and bool(problems)
     return render_template(
         "programmes/round_detail.html",
         round_=round_,
         problems=_with_links(round_, problems),
-        open_problems=_with_links(round_, open_problems or []),
+        refused=refused,
         can_manage=permissions.can_manage_round(current_user, round_),
         document_labels=dict(file_questions(round_.question_set)),
         trigger_labels=TRIGGER_LABELS,
-        title=f"{round_.name} ({round_.code})",
+        title=f"{'Error: ' if refused else ''}{round_.name} ({round_.code})",
     )
 
 
@@ -67,14 +73,14 @@ def round_detail(round_id: int):
     round_ = queries.get_round(round_id)
     # Applicants may not know a call's set-up page exists (404); staff without a role on it get 403.
     authorize(permissions.can_view_round(current_user, round_), hide=not is_staff(current_user))
-    return _detail_page(round_)
+    return _detail_page(round_, refused=session.pop(_REFUSED_TO_OPEN, None) == round_.id)
 
 
 @bp.get("/staff/funds")
 @requires(is_any_fund_manager)
 def funds():
     manageable = [fund for fund in queries.list_funds() if permissions.can_manage_fund(current_user, fund)]
-    return render_template("programmes/funds.html", funds=manageable, title="Create a call")
+    return render_template("programmes/funds.html", funds=manageable, title="Choose a fund for the new call")
 
 
 @bp.route("/staff/calls/new", methods=["GET", "POST"])
@@ -137,7 +143,9 @@ def round_edit(round_id: int):
         else:
             flash("The call's details have been saved.", "success")
             return redirect(url_for("programmes.round_detail", round_id=round_.id))
-    return render_template("programmes/round_edit.html", form=form, round_=round_, title=f"Change {round_.name}")
+    return render_template(
+        "programmes/round_edit.html", form=form, round_=round_, title=f"Change the call's details: {round_.name}"
+    )
 
 
 @bp.post("/staff/calls/<int:round_id>/open")
@@ -148,9 +156,9 @@ def round_open(round_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             services.open_round(actor=current_user, round_=round_)
-        except services.RoundNotReady as exc:
-            # Shown on the call's page as a list, next to the set-up it points at (nothing was changed).
-            return _detail_page(round_, open_problems=exc.problems)
+        except services.RoundNotReady:
+            # Nothing was changed: the call's page shows what is missing as an error, each linked to its set-up page.
+            session[_REFUSED_TO_OPEN] = round_.id
         except DomainError as exc:
             flash(exc.message)
         else:

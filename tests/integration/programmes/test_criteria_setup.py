@@ -424,9 +424,9 @@ def test_the_call_page_links_to_the_criteria_and_from_the_problem_with_their_wei
 ) -> None:
     CriterionFactory(round=call, weight=60)
     page = client.get(f"/staff/calls/{call.id}").get_data(as_text=True)
-    link = f'<a class="govuk-link" href="/staff/calls/{call.id}/criteria">'
-    assert f"{link}Change scoring criteria</a>" in page
-    assert f"{link}The criteria weights add up to 60, not 100</a>" in page
+    href = f'<a class="govuk-link" href="/staff/calls/{call.id}/criteria"'
+    assert f"{href}>Change scoring criteria</a>" in page
+    assert f'{href} id="open-problem-1">The criteria weights add up to 60, not 100</a>' in page
 
 
 # --- the whole set-up of a brand-new call, through the pages -------------------------------------------

@@ -513,16 +513,23 @@ def test_opening_a_call_that_is_not_ready_lists_what_is_missing(
     url = f"/staff/calls/{call.id}"
     token = csrf_token(client, f"{url}/tiers")
     response = client.post(f"{url}/open", data={"csrf_token": token})
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "This call cannot open yet" in page
-    for problem in (
+    assert response.status_code == 302 and response.headers["Location"] == url
+    shown = client.get(url)
+    page = shown.get_data(as_text=True)
+    assert "<title>Error: " in page and "This call cannot open yet" in page
+    problems = [
         "Add scoring criteria with weights that add up to 100",
         "Add at least one tier (grant size)",
         "Add an application form (question set)",
-    ):
-        assert problem in page
+    ]
+    assert error_summary(shown) == problems
+    # Each error links to the problem's item on the page, which links on to the page that fixes it.
+    for number, problem in enumerate(problems, start=1):
+        assert f'href="#open-problem-{number}"' in page
+        assert re.search(rf'href="/staff/calls/\d+/[a-z-]+" id="open-problem-{number}">{re.escape(problem)}</a>', page)
     assert _reload(call).status == RoundStatus.DRAFT
+    # Shown once: the next visit is the call's page as usual.
+    assert "This call cannot open yet" not in client.get(url).get_data(as_text=True)
 
 
 def test_open_and_close_a_call(client: FlaskClient, manager: User, fund: Fund) -> None:
