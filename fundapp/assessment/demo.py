@@ -13,6 +13,7 @@ there is no half-assessed state to resume.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -400,7 +401,9 @@ def _person(email: str) -> User:
     return user
 
 
-def _score(actor: User, assessment: Assessment, card: DemoScorecard, criteria: dict[str, int]) -> None:
+def submit_scorecard(actor: User, assessment: Assessment, card: DemoScorecard, criteria: dict[str, int]) -> None:
+    """The assessor confirms no conflict and submits this card (criteria: the call's criterion ids by name).
+    Raises DomainError if the scorecard is refused."""
     entries = {
         criteria[spec.name]: services.ScoreEntry(str(score), justification)
         for spec, (score, justification) in zip(CRITERIA, card.marks, strict=True)
@@ -445,6 +448,36 @@ def _assign(round_: Round, by_name: dict[str, Application], manager: User) -> li
     ]
 
 
+def demo_settings(round_: Round) -> programme_services.AssessmentSettings:
+    """How the demo's calls are assessed: two assessors per bid, flags at 2 points or 15 percentage points, 55% to
+    be fundable, scorecards due two weeks after the call closes."""
+    return programme_services.AssessmentSettings(
+        assessors_per_application=2,
+        spread_points=2,
+        spread_percent=15,
+        min_fundable_percent=55,
+        blind_review=False,
+        allow_not_applicable=False,
+        assessment_deadline=round_.closes_at + DEADLINE_AFTER_CLOSING,
+    )
+
+
+def score_bids(
+    round_: Round, by_name: dict[str, Application], scorecards: Mapping[str, Sequence[DemoScorecard]]
+) -> list[str]:
+    """Each named organisation's bid scored by its active assessors, in the order they were assigned, one card each;
+    returns the scorecards submitted. Raises DomainError if one is refused."""
+    criteria = {c.name: c.id for c in round_.criteria}
+    created = []
+    for name, cards in scorecards.items():
+        application = by_name[name]
+        active = [a for a in queries.list_application_assessments(application.id) if a.status in ACTIVE]
+        for assessment, card in zip(active, cards, strict=True):
+            submit_scorecard(assessment.assessor, assessment, card, criteria)
+            created.append(f"scorecard: {application.reference} by {assessment.assessor.full_name}")
+    return created
+
+
 def load_demo_assessment() -> list[str]:
     """Assess and moderate the demo's earlier call (see the module); returns what was created, or nothing when the
     call already has assessments or has none of the demo bids (a database loaded before they existed)."""
@@ -457,27 +490,10 @@ def load_demo_assessment() -> list[str]:
     manager = _person(FUND_MANAGER)
     for email in ASSESSORS:  # auto-assign spreads the bids over whoever is in the pool: make sure all three are
         _person(email)
-    programme_services.update_assessment_settings(
-        actor=manager,
-        round_=round_,
-        settings=programme_services.AssessmentSettings(
-            assessors_per_application=2,
-            spread_points=2,
-            spread_percent=15,
-            min_fundable_percent=55,
-            blind_review=False,
-            allow_not_applicable=False,
-            assessment_deadline=round_.closes_at + DEADLINE_AFTER_CLOSING,
-        ),
-    )
+    programme_services.update_assessment_settings(actor=manager, round_=round_, settings=demo_settings(round_))
     created = _assign(round_, by_name, manager)
+    created += score_bids(round_, by_name, SCORECARDS)
     criteria = {c.name: c.id for c in round_.criteria}
-    for name, cards in SCORECARDS.items():
-        application = by_name[name]
-        active = [a for a in queries.list_application_assessments(application.id) if a.status in ACTIVE]
-        for assessment, card in zip(active, cards, strict=True):
-            _score(assessment.assessor, assessment, card, criteria)
-            created.append(f"scorecard: {application.reference} by {assessment.assessor.full_name}")
     services.start_moderation(actor=manager, round_=round_)
     services.confirm_unflagged(actor=manager, round_=round_)
     moderation = queries.find_moderation(by_name[MODERATION.organisation].id)
