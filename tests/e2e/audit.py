@@ -62,10 +62,10 @@ class Audit:
             problems += checks.skip_link_problems(page)
             problems += checks.keyboard_problems(page)
             problems += checks.reflow_problems(page)
-            # Leave nothing focused: a focused skip link takes space at the top, and would move the page under the
-            # mouse of the next click.
-            checks.start_from_the_top(page)
-        page.evaluate("() => window.scrollTo(0, 0)")
+        # Leave the page as it loaded, for the journey's next step: focus on the error summary if there is one (the
+        # checks moved it), else nothing focused at the top. A skip link left focused takes space at the top, and
+        # would move the page under the mouse of the next click.
+        checks.as_loaded(page)
         visit = Visit(self.test, step, url, title, problems, self._screenshot(page, step))
         self.visits.append(visit)
         return visit

@@ -156,6 +156,14 @@ def start_from_the_top(page: Page) -> None:
     )
 
 
+def as_loaded(page: Page) -> None:
+    """Put focus where it is when the page loads: on the error summary if there is one, else at the top."""
+    start_from_the_top(page)
+    if page.locator(".govuk-error-summary").count():
+        page.locator(".govuk-error-summary").first.focus()
+        page.evaluate("() => window.scrollTo(0, 0)")
+
+
 def skip_link_problems(page: Page) -> list[str]:
     """The first Tab reaches a visible 'Skip to main content' link, and following it moves focus to the main content."""
     start_from_the_top(page)
