@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pages.accounts import AccountPages, OrganisationDetails, Person
+from tests.e2e.pages.accounts import AccountPages, OrganisationDetails
 from tests.e2e.pages.applications import ApplicationPages
 from tests.e2e.pages.base import AppPage
 
@@ -95,7 +95,7 @@ def policy_pdf(tmp_path: Path) -> Path:
 def test_a_new_applicant_registers_adds_their_organisation_and_applies(
     open_browser: Callable[[], AppPage], policy_pdf: Path
 ) -> None:
-    window = Person.of(open_browser())
+    window = open_browser()
     accounts = AccountPages(window)
     form = ApplicationPages(window)
 
@@ -258,35 +258,35 @@ def explain_the_need(window: AppPage, form: ApplicationPages) -> None:
 
 def plan_the_activities_by_keyboard(window: AppPage, form: ApplicationPages) -> None:
     """The whole section without the mouse: Tab to each question, type, Space to choose, Enter to save."""
-    form.tab_to(text="Activities and outputs")
+    form.app.tab_to(text="Activities and outputs")
     form.enter("Activities and outputs (keyboard)")
-    form.tab_to(element_id="activities_description")
-    form.type_here("Weekly cooking sessions where young people from different estates plan, cook and share a meal.")
-    form.tab_to(element_id="delivery_mode")  # the first radio of the group
+    form.app.tab_to(element_id="activities_description")
+    form.app.type_here("Weekly cooking sessions where young people from different estates plan, cook and share a meal.")
+    form.app.tab_to(element_id="delivery_mode")  # the first radio of the group
     window.page.keyboard.press("Space")
-    form.tab_to(element_id="milestones")
-    form.type_here("Recruit in March, run sessions April to December, celebration meal in January.")
+    form.app.tab_to(element_id="milestones")
+    form.app.type_here("Recruit in March, run sessions April to December, celebration meal in January.")
     window.page.keyboard.press("Tab")
-    form.type_here("about forty")
+    form.app.type_here("about forty")
     window.page.keyboard.press("Tab")
-    form.type_here("6")
-    form.tab_to(text="Save and continue")
+    form.app.type_here("6")
+    form.app.tab_to(text="Save and continue")
     form.enter("Activities with a mistake (keyboard)")
 
     assert window.errors() == [window.field_error("How many sessions or events will you run?")]
     # From the error summary (which has focus) to the field by its link, then fix it and press Enter to save.
-    form.tab_to(text=window.errors()[0])
+    form.app.tab_to(text=window.errors()[0])
     window.page.keyboard.press("Enter")
-    assert form.focused()["id"] == "sessions_planned"
-    form.type_here("40")
+    assert form.app.focused()["id"] == "sessions_planned"
+    form.app.type_here("40")
     form.enter("Check the activities section (keyboard)")
     shown = form.answers_shown()
     assert shown["How will you mostly run your activities?"] == "In person"
     assert shown["How many sessions or events will you run?"] == "40"
 
-    form.tab_to(element_id="completed")
+    form.app.tab_to(element_id="completed")
     window.page.keyboard.press("Space")
-    form.tab_to(text="Continue")
+    form.app.tab_to(text="Continue")
     form.enter("Activities section completed (keyboard)")
     assert form.task_statuses()["Activities and outputs"] == "Completed"
 
@@ -429,7 +429,7 @@ def check_and_submit(
     assert shown["Their telephone number"] == "020 7946 0123"
 
     # Meanwhile, in another tab, she reopens a section; submitting this page must say why it cannot be sent.
-    other = Person.of(open_browser())
+    other = open_browser()
     other.sign_in(NEW_APPLICANT, NEW_PASSWORD)
     other.goto(f"{application_path}/sections/risks/check", "Check the risks in another tab")
     other.choose("No, I’ll come back to it later", within="Have you completed this section?")
@@ -438,7 +438,7 @@ def check_and_submit(
     form.submit("Submit with a section reopened")
     assert window.errors() == ["Risks: not marked as completed"]
     window.page.get_by_role("link", name="Risks: not marked as completed").click()
-    assert form.focused() == {"id": "section-risks", "tag": "h2", "text": "Risks"}
+    assert form.app.focused() == {"id": "section-risks", "tag": "h2", "text": "Risks"}
     window.follow("complete this section (Risks)", "Risks again")
     form.save_and_continue("Check the risks again")
     form.mark_completed("Risks completed again")
@@ -462,7 +462,7 @@ FORGETFUL = "applicant.group@example.org"
 
 
 def test_someone_who_forgot_their_password_resets_it_from_the_email(window: AppPage) -> None:
-    person = Person.of(window)
+    person = window
     accounts = AccountPages(person)
     person.goto("/sign-in", "Sign in before the reset")
     person.follow("I have forgotten my password", "Reset your password")
@@ -479,15 +479,15 @@ def test_someone_who_forgot_their_password_resets_it_from_the_email(window: AppP
 
     # By keyboard: Tab to the field, type a password that is too short, Enter; then the right one.
     form = ApplicationPages(person)
-    form.tab_to(element_id="password")
-    form.type_here("riverside")
+    form.app.tab_to(element_id="password")
+    form.app.type_here("riverside")
     form.enter("New password too short")
     assert person.errors() == ["Password must be 12 characters or more"]
     assert person.field_error("New password") == "Password must be 12 characters or more"
-    form.tab_to(text="Password must be 12 characters or more")
+    form.app.tab_to(text="Password must be 12 characters or more")
     person.page.keyboard.press("Enter")
-    assert form.focused()["id"] == "password"
-    form.type_here("riverside parents network 7")
+    assert form.app.focused()["id"] == "password"
+    form.app.type_here("riverside parents network 7")
     form.enter("Password changed")
     assert "Your password has been changed" in person.banner()
 
@@ -510,7 +510,7 @@ INVITEE = "joel.mensah@example.org"
 
 
 def test_a_member_invites_someone_who_joins_from_the_email(open_browser: Callable[[], AppPage]) -> None:
-    member = Person.of(open_browser())
+    member = open_browser()
     member.sign_in(MEMBER)
     member.follow("Your account", "Your account")
     member.follow("Brixton Bridges Youth Trust", "Your organisation")
@@ -528,7 +528,7 @@ def test_a_member_invites_someone_who_joins_from_the_email(open_browser: Callabl
     assert f"We have emailed an invitation to {INVITEE}" in member.banner()
     member.expect_text("Invitations waiting to be accepted").expect_text(INVITEE)
 
-    invitee = Person.of(open_browser())
+    invitee = open_browser()
     accounts = AccountPages(invitee)
     email = accounts.latest_email(INVITEE, "")
     assert "Brixton Bridges Youth Trust" in accounts.body(email)
@@ -544,7 +544,7 @@ def test_a_member_invites_someone_who_joins_from_the_email(open_browser: Callabl
 
     # By keyboard: Tab to the button and press Enter.
     form = ApplicationPages(invitee)
-    form.tab_to(text="Join organisation")
+    form.app.tab_to(text="Join organisation")
     form.enter("Joined the organisation")
     assert "You are now a member of Brixton Bridges Youth Trust" in invitee.banner()
     assert ("Joel Mensah", INVITEE, "Member") in accounts.members()

@@ -80,11 +80,7 @@ def test_fund_manager_closes_the_call_and_gives_the_bids_to_assessors(window: Ap
     manager.back("Assessment of the call again")
 
     # Auto-assign from the keyboard: Tab to the button, Enter.
-    button = window.page.get_by_role("button", name="Auto-assign applications")
-    for _ in range(60):
-        window.page.keyboard.press("Tab")
-        if button.evaluate("b => b === document.activeElement"):
-            break
+    window.tab_to(window.page.get_by_role("button", name="Auto-assign applications"))
     window.keyboard_submit("Enter", "Auto-assigned")
     assert window.banner() == "Success Assigned 8 scorecards to 3 assessors. Each has been emailed."
     assert manager.table_value("Applications", "With all their assessors") == "4"
@@ -149,11 +145,7 @@ def test_assessor_declares_a_conflict_and_scores_a_bid(window: AppPage) -> None:
     window.page.keyboard.type(mine["Organisational capacity and safeguarding"].reason)
     window.fill(reason_label("Value for money"), mine["Value for money"].reason)
     # Then save a draft from the keyboard: Tab on to the button, Enter.
-    save = window.page.get_by_role("button", name="Save as draft")
-    for _ in range(40):
-        window.page.keyboard.press("Tab")
-        if save.evaluate("b => b === document.activeElement"):
-            break
+    window.tab_to(window.page.get_by_role("button", name="Save as draft"))
     window.keyboard_submit("Enter", "Draft saved")
     assert window.banner() == "Success Draft saved"
     expect(window.page.locator("#score-so-far")).to_contain_text("Your score so far: 80.0%")

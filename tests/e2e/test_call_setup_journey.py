@@ -27,16 +27,6 @@ CALL = NewCall(
 )
 
 
-def _tab_to(window: AppPage, element_id: str = "", *, text: str = "", limit: int = 60) -> None:
-    """Press Tab until the element with this id (or this text) has focus, as a keyboard user moves through a page."""
-    for _ in range(limit):
-        active = window.page.evaluate("() => [document.activeElement?.id, document.activeElement?.innerText?.trim()]")
-        if (element_id and active[0] == element_id) or (text and active[1] == text):
-            return
-        window.page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {element_id or text!r}")
-
-
 def _create_the_call(window: AppPage, setup: CallSetup) -> None:
     """Create the call: forget its name and put the closing date before the opening date first."""
     setup.start_new_call("Shared Endeavour Fund")
@@ -88,17 +78,17 @@ def _theme_by_keyboard(window: AppPage) -> None:
     """Add a theme with the keyboard alone: submit it empty, follow the error to the field, then fill it in."""
     window.follow("Change themes", "Themes")
     keys = window.page.keyboard
-    _tab_to(window, "name")
-    _tab_to(window, "submit")
+    window.tab_to(element_id="name")
+    window.tab_to(element_id="submit")
     window.keyboard_submit("Enter", "Theme without a name")
     assert window.errors() == ["Enter the theme"]
-    _tab_to(window, text="Enter the theme")  # the link in the error summary
+    window.tab_to(text="Enter the theme")  # the link in the error summary
     keys.press("Enter")
     assert window.page.evaluate("document.activeElement.id") == "name"
     keys.type("Safer online spaces")
     keys.press("Tab")
     keys.type("Helping young people recognise and challenge hateful content online.")
-    _tab_to(window, "submit")
+    window.tab_to(element_id="submit")
     window.keyboard_submit("Enter", "Theme added by keyboard")
     assert window.banner() == "Success Safer online spaces has been added."
     expect(window.page.get_by_role("table", name="Themes of this call")).to_contain_text("Safer online spaces")

@@ -18,7 +18,6 @@ from tests.e2e.pages.awards import (
     AwardAdmin,
     Decisions,
     summary_value,
-    tab_to,
 )
 from tests.e2e.pages.base import AppPage
 
@@ -84,16 +83,16 @@ def test_fund_manager_decides_each_application_and_publishes_the_outcomes(window
     # Newham, by keyboard alone: the panel wants the girls' session plan before funding it, so it waits in reserve.
     decisions.open_application("SEF-6-0004")
     keys = window.page.keyboard
-    tab_to(window, window.page.get_by_label("Approve", exact=True))
+    window.tab_to(window.page.get_by_label("Approve", exact=True))
     keys.press("ArrowDown")  # Reject
     keys.press("ArrowDown")  # Put it on the reserve list
     expect(window.page.get_by_label("Put it on the reserve list", exact=True)).to_be_checked()
-    tab_to(window, window.field("Feedback for the applicant"))  # past the approval's amount and conditions
+    window.tab_to(window.field("Feedback for the applicant"))  # past the approval's amount and conditions
     keys.type("The panel would like to see a session plan for the online influences workshops.")
     keys.press("Tab")
     expect(window.field("Reason for the record (optional)")).to_be_focused()
     keys.type("Funded from the reserve list once the session plan is in.")
-    tab_to(window, window.page.get_by_role("button", name="Save decision"))
+    window.tab_to(window.page.get_by_role("button", name="Save decision"))
     window.keyboard_submit("Enter", "SEF-6-0004 on the reserve list, by keyboard")
     assert window.banner() == "Success SEF-6-0004 is on the reserve list."
 

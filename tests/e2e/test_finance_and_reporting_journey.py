@@ -114,13 +114,7 @@ def _spending_by_keyboard(grantee: AppPage) -> None:
     keys = grantee.page.keyboard
     grantee.page.locator("#main-content").focus()
     for label, amount in SPENDING.items():
-        target = grantee.field(label, exact=True).get_attribute("id")
-        for _ in range(30):
-            keys.press("Tab")
-            if grantee.page.evaluate("document.activeElement.id") == target:
-                break
-        else:
-            raise AssertionError(f"Tab never reached {label}")
+        grantee.tab_to(grantee.field(label, exact=True), most=30)
         keys.type(amount)
     keys.press("Tab")
     assert grantee.page.evaluate("document.activeElement.textContent.trim()") == "Save and continue"

@@ -11,28 +11,9 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from tests.e2e import checks
 from tests.e2e.pages.base import AppPage
 
 _LINK = re.compile(r"https?://\S+")
-
-
-class Person(AppPage):
-    """A window that, after each page's checks, is left as the page loaded: the audit's Tab walk ends on the skip
-    link, which a mouse click elsewhere then hides, moving the page under the pointer between press and release
-    (the click lands on <body>). With an error summary, focus is back on it, where GOV.UK puts it on load."""
-
-    @classmethod
-    def of(cls, window: AppPage) -> Person:
-        return cls(window.page, window.server, window.audit)
-
-    def arrived(self, step: str) -> Person:
-        super().arrived(step)
-        if self.page.locator(".govuk-error-summary").count():
-            self.page.locator(".govuk-error-summary").first.focus()
-        else:
-            checks.start_from_the_top(self.page)
-        return self
 
 
 @dataclass(frozen=True)
@@ -54,7 +35,7 @@ class OrganisationDetails:
 class AccountPages:
     """One person's window on the accounts pages."""
 
-    def __init__(self, app: Person) -> None:
+    def __init__(self, app: AppPage) -> None:
         self.app = app
 
     # Creating an account ------------------------------------------------------------------------------------------

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, expect
 
-from tests.e2e.pages.accounts import Person
 from tests.e2e.pages.base import AppPage
 
 
 class ApplicationPages:
     """One applicant's window on an application."""
 
-    def __init__(self, app: Person) -> None:
+    def __init__(self, app: AppPage) -> None:
         self.app = app
 
     # The task list -----------------------------------------------------------------------------------------------
@@ -102,31 +101,6 @@ class ApplicationPages:
     def mark_completed(self, step: str) -> AppPage:
         self.app.choose("Yes, I’ve completed this section", within="Have you completed this section?")
         return self.app.press("Continue", step, exact=True)
-
-    # By keyboard alone -------------------------------------------------------------------------------------------
-
-    def focused(self) -> dict[str, str]:
-        return self.app.page.evaluate(
-            "() => ({id: document.activeElement.id, tag: document.activeElement.tagName.toLowerCase(),"
-            " text: (document.activeElement.innerText || document.activeElement.value || '').trim()})"
-        )
-
-    def tab_to(self, *, element_id: str = "", text: str = "", backwards: bool = False, limit: int = 80) -> None:
-        """Press Tab (or Shift+Tab) until focus is on the element with this id, or the control with this text."""
-        key = "Shift+Tab" if backwards else "Tab"
-        for _ in range(limit):
-            self.app.page.keyboard.press(key)
-            now = self.focused()
-            if (element_id and now["id"] == element_id) or (text and now["text"] == text):
-                return
-        raise AssertionError(f"Tab never reached {element_id or text!r}")
-
-    def type_here(self, text: str) -> None:
-        """Replace what the focused field holds with text, typed key by key."""
-        keyboard = self.app.page.keyboard
-        keyboard.press("Control+A")
-        keyboard.press("Delete")
-        keyboard.type(text)
 
     def enter(self, step: str) -> AppPage:
         """Press Enter on whatever has focus (a button, a link, a text field in a form) and check the next page."""

@@ -29,15 +29,6 @@ def summary_value(window: AppPage, key: str, *, within: str = "main") -> str:
     return " ".join(row.first.locator(".govuk-summary-list__value").inner_text().split())
 
 
-def tab_to(window: AppPage, target: Locator, *, most: int = 80) -> None:
-    """Press Tab until the target has focus, as a keyboard user moves through the page; fails if it never does."""
-    for _ in range(most):
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        window.page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {target}")
-
-
 class Decisions:
     """A fund manager deciding one call: the decisions page and what is linked from it."""
 

@@ -112,6 +112,45 @@ class AppPage:
                 return " ".join(message.inner_text().removeprefix("Error:").split())
         return ""
 
+    # By keyboard alone -------------------------------------------------------------------------------------------
+
+    def focused(self) -> dict[str, str]:
+        """The element that has focus: its id, tag and text (or value)."""
+        return self.page.evaluate(
+            "() => ({id: document.activeElement.id, tag: document.activeElement.tagName.toLowerCase(),"
+            " text: (document.activeElement.innerText || document.activeElement.value || '').trim()})"
+        )
+
+    def tab_to(
+        self,
+        target: Locator | None = None,
+        *,
+        element_id: str = "",
+        text: str = "",
+        backwards: bool = False,
+        most: int = 80,
+    ) -> AppPage:
+        """Press Tab (or Shift+Tab) until focus is on the target, the element with this id, or the control with this
+        text, as a keyboard user moves through the page; fails if it never gets there."""
+        key = "Shift+Tab" if backwards else "Tab"
+        for _ in range(most):
+            self.page.keyboard.press(key)
+            if target is not None:
+                if target.evaluate("element => element === document.activeElement"):
+                    return self
+                continue
+            now = self.focused()
+            if (element_id and now["id"] == element_id) or (text and now["text"] == text):
+                return self
+        raise AssertionError(f"Tab never reached {target or element_id or text!r}")
+
+    def type_here(self, text: str) -> AppPage:
+        """Replace what the focused field holds with text, typed key by key."""
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.type(text)
+        return self
+
     # Signing in and out ------------------------------------------------------------------------------------------
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> AppPage:
