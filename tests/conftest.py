@@ -19,6 +19,7 @@ from flask_sqlalchemy.session import Session
 from tests.helpers import IsolatedClient, isolated_client
 from tests.smtp import SMTPSink
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--e2e", action="store_true", help="also run the browser journeys in tests/e2e (make test-e2e)")
 
