@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from tests.e2e import checks
 
@@ -43,7 +43,8 @@ class Audit:
     visits: list[Visit] = field(default_factory=list)
     _steps: dict[str, int] = field(default_factory=dict)
     _deep_checked: set[tuple[str, bool]] = field(default_factory=set)
-    _titles: dict[str, str] = field(default_factory=dict)
+    _titles: dict[tuple[int, str], str] = field(default_factory=dict)
+    _people: dict[BrowserContext, int] = field(default_factory=dict)
 
     def check(self, page: Page, step: str) -> Visit:
         """Screenshot the page and run the checks; returns the visit with its problems (empty when it passed)."""
@@ -53,7 +54,7 @@ class Audit:
         problems += checks.title_problems(page)
         status = page.evaluate("() => performance.getEntriesByType('navigation')[0]?.responseStatus ?? 200")
         if status < 400:  # an error page ("Page not found") has the same title wherever it is met
-            problems += self._title_unique(title, url)
+            problems += self._title_unique(page, title, url)
         problems += checks.axe_violations(page)
         has_errors = title.startswith("Error: ")
         shape = (path_shape(url), has_errors)
@@ -70,11 +71,13 @@ class Audit:
         self.visits.append(visit)
         return visit
 
-    def _title_unique(self, title: str, url: str) -> list[str]:
-        """Two different pages may not share a title (2.4.2): a person with many tabs tells them apart by it."""
+    def _title_unique(self, page: Page, title: str, url: str) -> list[str]:
+        """Two different pages one person can see may not share a title (2.4.2): a person with many tabs tells them
+        apart by it. (Each browser window of a journey is one person; other people's pages are not theirs to mix.)"""
         name = title.removeprefix("Error: ")
         path = urlsplit(url).path
-        first = self._titles.setdefault(name, path)
+        person = self._people.setdefault(page.context, len(self._people))
+        first = self._titles.setdefault((person, name), path)
         return [] if first == path else [f"title {name!r} is also the title of {first}"]
 
     def _screenshot(self, page: Page, step: str) -> Path:

@@ -393,7 +393,10 @@ def withdraw(application_id: int):
             flash("Your application has been withdrawn.", "success")
             return redirect(url_for("applications.dashboard"))
     return render_template(
-        "applications/withdraw.html", application=application, form=form, title="Withdraw your application"
+        "applications/withdraw.html",
+        application=application,
+        form=form,
+        title=f"Withdraw your application: {application.project_title or application.round.name}",
     )
 
 

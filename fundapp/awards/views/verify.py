@@ -39,5 +39,5 @@ def verify(code: str):
         award=award,
         funder_name=current_app.config["FUNDER_NAME"],
         status=AWARD_PUBLIC_LABELS[award.status],
-        title=f"Grant offer letter {award.reference} is genuine",
+        title=f"This letter is genuine: grant offer {award.reference}",
     )
