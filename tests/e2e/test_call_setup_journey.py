@@ -71,6 +71,17 @@ def _criteria_that_add_up(window: AppPage, setup: CallSetup) -> None:
     assert window.banner() == "Success Reach across London has been added."
     assert setup.criteria_rows()["Reach across London"] == "15%"
     assert setup.criteria_total() == "Weights add up to 100 of 100"
+
+    # Then a second look at the new criterion: its name rubbed out by mistake, put back with sharper guidance.
+    window.follow("Change Reach across London", "Change a criterion", exact=True)
+    window.fill("Criterion", "", exact=True)
+    window.press("Save criterion", "Criterion without a name")
+    assert window.errors() == [window.field_error("Criterion", exact=True)] == ["Enter a name for the criterion"]
+    window.fill("Criterion", "Reach across London", exact=True)
+    window.fill("Guidance for assessors (optional)", guidance + " Count only the boroughs named in the application.")
+    window.press("Save criterion", "Criterion changed")
+    assert setup.criteria_rows()["Reach across London"] == "15%"
+    assert setup.criteria_total() == "Weights add up to 100 of 100"
     window.follow("Back to the call", "Call after the criteria", exact=True)
 
 

@@ -103,9 +103,9 @@ class AppPage:
         """The messages in the error summary, in order."""
         return [" ".join(t.split()) for t in self.page.locator(".govuk-error-summary__list a").all_inner_texts()]
 
-    def field_error(self, label: str) -> str:
+    def field_error(self, label: str, *, exact: bool = False) -> str:
         """The error message shown at a field (GOV.UK puts it between the label and the input)."""
-        described = self.field(label).get_attribute("aria-describedby") or ""
+        described = self.field(label, exact=exact).get_attribute("aria-describedby") or ""
         for id_ in described.split():
             message = self.page.locator(f"[id='{id_}'].govuk-error-message")
             if message.count():
