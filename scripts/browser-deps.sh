@@ -6,15 +6,5 @@ set -euo pipefail
 CHROMIUM="${E2E_CHROMIUM:-/usr/bin/chromium}"
 [ -x "$CHROMIUM" ] && exit 0
 
-echo "Installing Chromium from Debian's packages for the browser tests"
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  echo "Please install Debian's chromium package (as root: apt-get install chromium)" >&2
-  exit 1
-fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+bash "$(dirname "$0")/apt-install.sh" "the browser tests (Chromium)" chromium
 "$CHROMIUM" --version

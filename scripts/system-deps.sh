@@ -16,14 +16,4 @@ if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -f /usr/share
 fi
 [ ${#packages[@]} -eq 0 ] && exit 0
 
-echo "Installing system packages for PDF documents: ${packages[*]}"
-if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
-else
-  echo "Please install these Debian packages (as root): ${packages[*]}" >&2
-  exit 1
-fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
+bash "$(dirname "$0")/apt-install.sh" "PDF documents" "${packages[@]}"
