@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from fundapp.core.clock import london_today
 from tests.e2e.pages.accounts import AccountPages, OrganisationDetails
 from tests.e2e.pages.applications import ApplicationPages
 from tests.e2e.pages.base import AppPage
+from tests.sample_files import pdf_bytes
 
 NEW_APPLICANT = "amina.yusuf@peckham-kitchen.example.org"
 NEW_PASSWORD = "ladder copper meadow 42"
@@ -58,7 +60,7 @@ def words(count: int, text: str = "young people cook together and talk about wha
 
 def project_dates() -> tuple[date, date]:
     """A year-long project starting on the first of a month well inside the call's project window."""
-    soon = date.today() + timedelta(days=110)
+    soon = london_today() + timedelta(days=110)
     start = date(soon.year + soon.month // 12, soon.month % 12 + 1, 1)
     return start, start.replace(year=start.year + 1) - timedelta(days=1)
 
@@ -66,26 +68,8 @@ def project_dates() -> tuple[date, date]:
 @pytest.fixture()
 def policy_pdf(tmp_path: Path) -> Path:
     """A small real PDF, as an applicant's safeguarding policy would be."""
-    body = b"BT /F1 12 Tf 72 720 Td (Safeguarding policy) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path = tmp_path / "Peckham Community Kitchen safeguarding policy.pdf"
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes("Safeguarding policy"))
     return path
 
 
@@ -225,8 +209,8 @@ def describe_the_project(window: AppPage, form: ApplicationPages) -> None:
     form.open_section("About your project")
     form.answer("What is your project called?", "Cook up: young Londoners against hate")
     form.answer("Summarise your project", words(163))
-    form.date("When will your project start?", start)
-    form.date("When will your project end?", start - timedelta(days=7))  # before it starts
+    form.app.fill_date("When will your project start?", start)
+    form.app.fill_date("When will your project end?", start - timedelta(days=7))  # before it starts
     form.answer("How much money are you asking for?", "£1,2x")
     form.save_and_continue("Project with mistakes")
     errors = window.errors()
@@ -238,7 +222,7 @@ def describe_the_project(window: AppPage, form: ApplicationPages) -> None:
     assert form.value_of("Summarise your project") == words(163)
 
     form.answer("Summarise your project", words(140))
-    form.date("When will your project end?", end)
+    form.app.fill_date("When will your project end?", end)
     form.answer("How much money are you asking for?", "£20,000")
     form.save_and_continue("Check the project section")
     assert form.answers_shown()["How much money are you asking for?"] == "£20,000"

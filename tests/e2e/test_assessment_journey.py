@@ -49,11 +49,11 @@ OTHER_SCORES = {
 def test_fund_manager_closes_the_call_and_gives_the_bids_to_assessors(window: AppPage) -> None:
     manager = FundManagerPages(window.sign_in(MANAGER), CALL_ID)
     manager.open_call(CALL)
-    assert manager.summary_value("Status") == "Open for applications"
+    assert manager.app.summary_value("Status") == "Open for applications"
 
     window.press("Close call", "Call closed")
     assert window.banner() == f"Success {CALL} is closed to new applications."
-    assert manager.summary_value("Status") == "Closed"
+    assert manager.app.summary_value("Status") == "Closed"
 
     window.follow("Submitted applications and eligibility screening", "Eligibility screening")
     window.expect_heading("Eligibility screening")
@@ -246,7 +246,7 @@ def test_fund_manager_moderates_the_flagged_bid_and_sees_the_ranking(window: App
 
     window.follow("See the ranking and the funding line", "Ranking")
     window.expect_heading("Ranking")
-    assert manager.summary_value("Applications ranked") == "4"
+    assert manager.app.summary_value("Applications ranked") == "4"
     row = manager.expect_row(DISPUTED, final)
     ranked = [" ".join(t.split()) for t in window.page.locator("main table tbody tr td:nth-child(2)").all_inner_texts()]
     assert ranked == [DISPUTED, "SEF-6-0004", CONFLICTED, "SEF-6-0005"], ranked  # moderated up to first place

@@ -8,15 +8,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from fundapp.core.clock import london_today
 from tests.e2e.pages.base import AppPage
-from tests.e2e.pages.programmes import Admin, CallSetup, NewCall, date_typed, fill_date
+from tests.e2e.pages.programmes import Admin, CallSetup, NewCall
 
-TODAY = datetime.now(ZoneInfo("Europe/London")).date()
+TODAY = london_today()
 CALL = NewCall(
     code="SEF-7",
     name="Shared Endeavour Fund Call 7",
@@ -32,7 +32,7 @@ def _create_the_call(window: AppPage, setup: CallSetup) -> None:
     setup.start_new_call("Shared Endeavour Fund")
     setup.fill_call_details(CALL)
     window.fill("Call name", "")
-    fill_date(window, "Closing date", CALL.opens_on - timedelta(days=7))
+    window.fill_date("Closing date", CALL.opens_on - timedelta(days=7))
     setup.create("Call without a name")
     assert window.errors() == ["Enter the call's name"]
     assert window.field_error("Call name") == "Enter the call's name"
@@ -43,9 +43,9 @@ def _create_the_call(window: AppPage, setup: CallSetup) -> None:
     setup.create("Call closing before it opens")
     assert window.errors() == ["The closing date must be after the opening date"]
     before = CALL.opens_on - timedelta(days=7)
-    assert date_typed(window, "Closing date") == f"{before.day} {before.month} {before.year}"
+    assert window.date_typed("Closing date") == f"{before.day} {before.month} {before.year}"
 
-    fill_date(window, "Closing date", CALL.closes_on)
+    window.fill_date("Closing date", CALL.closes_on)
     setup.create("Call created")
     assert f"{CALL.name} ({CALL.code}) has been created as a draft" in window.banner()
     window.expect_heading(CALL.name)
@@ -118,7 +118,7 @@ def _who_can_apply(window: AppPage, setup: CallSetup) -> None:
     window.press("Save eligibility", "Who can apply saved")
     assert "Who can apply and the documents they must send have been saved" in window.banner()
     assert (
-        setup.summary_value("Who can apply")
+        setup.window.summary_value("Who can apply")
         == "Registered charity (unincorporated or trust) Community interest company (CIC)"
     )
 

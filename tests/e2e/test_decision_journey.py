@@ -17,7 +17,6 @@ from tests.e2e.pages.awards import (
     ApplicantAward,
     AwardAdmin,
     Decisions,
-    summary_value,
 )
 from tests.e2e.pages.base import AppPage
 
@@ -52,7 +51,7 @@ def test_fund_manager_decides_each_application_and_publishes_the_outcomes(window
 
     # Kingston scored below the minimum: rejected, but the feedback is forgotten first.
     decisions.open_application("SEF-6-0005")
-    assert summary_value(window, "Final score") == "52.0%"
+    assert window.summary_value("Final score") == "52.0%"
     decisions.choose("Reject")
     window.fill("Reason for the record (optional)", "Below the 55% minimum fundable score.")
     decisions.save("Reject SEF-6-0005 without feedback")
@@ -98,15 +97,15 @@ def test_fund_manager_decides_each_application_and_publishes_the_outcomes(window
 
     # Poplar is all that is left above the funding line: approved in bulk at the amount it asked for.
     decisions.approve_above_line("Scored well above the line; the panel agreed to fund it in full.")
-    assert summary_value(window, "Applications") == "1"
-    assert summary_value(window, "Total to approve") == "£18,000"
+    assert window.summary_value("Applications") == "1"
+    assert window.summary_value("Total to approve") == "£18,000"
     window.press("Approve 1 application", "Approved above the funding line")
     assert window.banner() == "Success Approved 1 application: £18,000 committed."
     assert decisions.figure("Committed") == "£43,000"
     assert decisions.figure("To decide") == "0"
 
     decisions.publish()
-    assert summary_value(window, "Total awarded") == "£43,000"
+    assert window.summary_value("Total awarded") == "£43,000"
     window.press("Publish outcomes and email 4 applicants", "Outcomes published")
     assert window.banner() == "Success Outcomes published: 4 applicants emailed"
     assert "Your application SEF-6-0003 has been awarded a grant" in subjects(window, LEWISHAM)
@@ -194,5 +193,5 @@ def test_the_grantee_reads_the_letter_and_accepts_the_grant(window: AppPage) -> 
     window.page.get_by_role("checkbox", name=re.compile("^I confirm that I have read the grant offer letter")).check()
     window.press("Accept the grant", "Grant accepted")
     expect(window.page.locator(".govuk-panel__title")).to_have_text("Grant accepted")
-    assert summary_value(window, "Accepted by") == "Chidi Okonkwo, Chair of trustees"
+    assert window.summary_value("Accepted by") == "Chidi Okonkwo, Chair of trustees"
     assert any("SEF-6-0003 accepted by Lewisham Young Voices" in s for s in subjects(window, FUND_MANAGER))

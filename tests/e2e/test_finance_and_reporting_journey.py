@@ -20,22 +20,17 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
 
+from fundapp.core.clock import london_today
 from tests.e2e.pages.base import AppPage
-from tests.e2e.pages.finance import Exports, Payments, date_shown
+from tests.e2e.pages.finance import Exports, Payments
 from tests.e2e.pages.reporting import Dashboards, GranteeReport, ReportReview
-
-
-def _today() -> date:
-    """Today in London, asked when needed (a run can cross midnight)."""
-    return datetime.now(ZoneInfo("Europe/London")).date()
-
+from tests.sample_files import pdf_bytes
 
 GRANTEE = "hello@croydon-digital-futures.example.org"
 MANAGER = "fund.manager@example.org"
@@ -56,22 +51,8 @@ CHANGES = "Please say how many of the 312 Londoners reached were under 18, and w
 
 def _tiny_pdf(folder: Path) -> Path:
     """A small, well-formed one-page PDF (what a grantee's scanned register would be, in miniature)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    body = b"%PDF-1.4\n"
-    offsets = []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(len(body))
-        body += f"{number} 0 obj\n".encode() + content + b"\nendobj\n"
-    xref = len(body)
-    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    body += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path = folder / "attendance-register-autumn.pdf"
-    path.write_bytes(body)
+    path.write_bytes(pdf_bytes("Attendance register, autumn"))
     return path
 
 
@@ -208,20 +189,20 @@ def test_finance_approves_the_payment_and_records_it_as_paid(open_browser: Calla
     expect(payments.row("To pay", AWARD)).to_contain_text("Approved by Grace Adeyemi")
 
     payments.start_recording("Second payment", AWARD)
-    tomorrow = _today() + timedelta(days=1)
+    tomorrow = london_today() + timedelta(days=1)
     payments.record_paid("", tomorrow, "Paid without a reference, tomorrow")
     assert finance.errors() == ["Enter the payment reference", "The date paid must be today or in the past"]
     assert finance.field_error("Payment reference") == "Enter the payment reference"
-    assert date_shown(finance, "Date paid") == f"{tomorrow.day} {tomorrow.month} {tomorrow.year}"
+    assert finance.date_typed("Date paid") == f"{tomorrow.day} {tomorrow.month} {tomorrow.year}"
     expect(finance.page.get_by_label("Paid: the money has left our account")).to_be_checked()
 
-    payments.record_paid("BACS#2026:0003", _today(), "Paid with a bad reference")
+    payments.record_paid("BACS#2026:0003", london_today(), "Paid with a bad reference")
     assert finance.errors() == [
         "The payment reference must only include letters, numbers, spaces, hyphens, full stops, slashes and ampersands"
     ]
     assert finance.field("Payment reference").input_value() == "BACS#2026:0003"
 
-    paid_on = _today()
+    paid_on = london_today()
     payments.record_paid("BACS-2026-0003-2", paid_on, "Payment recorded as paid")
     assert finance.banner() == f"Success Second payment of {AWARD} has been recorded as paid."
     paid = payments.row("Paid in the last 30 days", AWARD)

@@ -63,13 +63,6 @@ class AccountPages:
     def save_organisation(self, step: str) -> AppPage:
         return self.app.press("Save organisation details", step)
 
-    def summary_value(self, key: str) -> str:
-        """The value beside a key in the page's summary list ('Charity number' -> '1187432')."""
-        row = self.app.page.locator(".govuk-summary-list__row").filter(
-            has=self.app.page.locator(".govuk-summary-list__key", has_text=re.compile(f"^{re.escape(key)}$"))
-        )
-        return " ".join(row.locator(".govuk-summary-list__value").inner_text().split())
-
     def members(self) -> list[tuple[str, ...]]:
         """The organisation page's members: (name, email, role) for each."""
         rows = self.app.page.locator("main table tbody tr")

@@ -9,7 +9,6 @@ mouse.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Locator, expect
@@ -56,14 +55,6 @@ class ApplicationPages:
     def untick_all(self, legend: str) -> ApplicationPages:
         for box in self.group(legend).get_by_role("checkbox").all():
             box.uncheck()
-        return self
-
-    def date(self, legend: str, when: date | tuple[str, str, str]) -> ApplicationPages:
-        day, month, year = (str(when.day), str(when.month), str(when.year)) if isinstance(when, date) else when
-        group = self.group(legend)
-        group.get_by_label("Day").fill(day)
-        group.get_by_label("Month").fill(month)
-        group.get_by_label("Year").fill(year)
         return self
 
     def budget_line(self, number: int, *, category: str, description: str, amount: str) -> ApplicationPages:

@@ -121,10 +121,6 @@ class FundManagerPages:
         self.app.arrived(step)
         return self
 
-    def summary_value(self, key: str) -> str:
-        row = self.app.page.locator(".govuk-summary-list__row", has=self.app.page.locator("dt", has_text=key)).first
-        return " ".join(row.locator("dd").first.inner_text().split())
-
     def table_value(self, caption: str, row_header: str) -> str:
         table = self.app.page.locator("table", has=self.app.page.locator("caption", has_text=caption)).first
         row = table.locator("tr", has=self.app.page.get_by_text(row_header, exact=True)).first

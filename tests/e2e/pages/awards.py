@@ -14,21 +14,6 @@ from playwright.sync_api import Download, Locator, expect
 from tests.e2e.pages.base import AppPage
 
 
-def go(window: AppPage, target: Locator, step: str) -> AppPage:
-    """Click this link or button (one found inside a row or card) and check the page it leads to."""
-    with window.page.expect_navigation():
-        target.click()
-    return window.arrived(step)
-
-
-def summary_value(window: AppPage, key: str, *, within: str = "main") -> str:
-    """The value beside this key in a summary list (the first list that has it)."""
-    row = window.page.locator(f"{within} .govuk-summary-list__row").filter(
-        has=window.page.locator(".govuk-summary-list__key", has_text=re.compile(f"^\\s*{re.escape(key)}\\s*$"))
-    )
-    return " ".join(row.first.locator(".govuk-summary-list__value").inner_text().split())
-
-
 class Decisions:
     """A fund manager deciding one call: the decisions page and what is linked from it."""
 
@@ -53,11 +38,11 @@ class Decisions:
         return " ".join(self.row(reference).inner_text().split())
 
     def figure(self, key: str) -> str:
-        return summary_value(self.window, key)
+        return self.window.summary_value(key)
 
     def open_application(self, reference: str) -> Decisions:
         link = self.row(reference).get_by_role("link", name=re.compile(f"Decide.*{reference}"))
-        go(self.window, link, f"Decide {reference}")
+        self.window.click(link, f"Decide {reference}")
         self.window.expect_heading(f"Decide {reference}")
         return self
 
@@ -125,7 +110,7 @@ class AwardAdmin:
         card = self.card(item)
         if note:
             card.get_by_label("Note").fill(note)
-        go(self.window, card.get_by_role("button", name=f"Mark as checked: {item}"), step)
+        self.window.click(card.get_by_role("button", name=f"Mark as checked: {item}"), step)
         return self
 
 
@@ -140,7 +125,7 @@ class ApplicantAward:
         """From their applications: the row for this reference, then its outcome."""
         self.window.goto("/applications", "Your applications")
         row = self.page.locator("main table tbody tr").filter(has_text=reference).first
-        go(self.window, row.get_by_role("link", name=re.compile("^See the outcome")), f"Outcome of {reference}")
+        self.window.click(row.get_by_role("link", name=re.compile("^See the outcome")), f"Outcome of {reference}")
         return self
 
     def download_letter(self) -> Download:

@@ -4,6 +4,7 @@ link text), and the checks that run each time they arrive somewhere."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -45,6 +46,12 @@ class AppPage:
             self.page.get_by_role("button", name=button_text, exact=exact).first.click()
         return self.arrived(step)
 
+    def click(self, target: Locator, step: str) -> AppPage:
+        """Click this link or button (one found inside a row, card or fieldset) and check the page it leads to."""
+        with self.page.expect_navigation():
+            target.click()
+        return self.arrived(step)
+
     def press_enter_in(self, label: str, step: str) -> AppPage:
         """Submit the form from the keyboard: Enter in a text field."""
         with self.page.expect_navigation():
@@ -80,6 +87,26 @@ class AppPage:
         scope.get_by_label(option, exact=exact).first.check()
         return self
 
+    def fill_date(self, legend: str, when: date | tuple[str, str, str] | None) -> AppPage:
+        """Type a date into the GOV.UK date input under this legend: a date, the three boxes as typed (to make
+        mistakes), or None to leave them blank."""
+        parts = (
+            ("", "", "")
+            if when is None
+            else when
+            if isinstance(when, tuple)
+            else (str(when.day), str(when.month), str(when.year))
+        )
+        group = self.page.get_by_role("group", name=legend).first
+        for box, value in zip(("Day", "Month", "Year"), parts, strict=True):
+            group.get_by_label(box, exact=True).fill(value)
+        return self
+
+    def date_typed(self, legend: str) -> str:
+        """What the date boxes under this legend hold, as 'd m yyyy' (to check a page kept what was typed)."""
+        group = self.page.get_by_role("group", name=legend).first
+        return " ".join(group.get_by_label(box, exact=True).input_value() for box in ("Day", "Month", "Year"))
+
     def select(self, label: str, option: str) -> AppPage:
         self.field(label).select_option(label=option)
         return self
@@ -94,6 +121,13 @@ class AppPage:
     def expect_text(self, text: str | re.Pattern[str]) -> AppPage:
         expect(self.page.locator("main")).to_contain_text(text)
         return self
+
+    def summary_value(self, key: str, *, within: str = "main") -> str:
+        """The value beside this key in a summary list (the first list that has it)."""
+        row = self.page.locator(f"{within} .govuk-summary-list__row").filter(
+            has=self.page.locator(".govuk-summary-list__key", has_text=re.compile(f"^\\s*{re.escape(key)}\\s*$"))
+        )
+        return " ".join(row.first.locator(".govuk-summary-list__value").inner_text().split())
 
     def banner(self) -> str:
         """The text of the notification banner (what the service just told the person)."""

@@ -14,20 +14,6 @@ from playwright.sync_api import Locator, expect
 from tests.e2e.pages.base import AppPage
 
 
-def type_date(window: AppPage, legend: str, day: date | None) -> None:
-    """Type a date into the GOV.UK date input under this legend (None clears it)."""
-    group = window.page.get_by_role("group", name=legend)
-    parts = ("", "", "") if day is None else (str(day.day), str(day.month), str(day.year))
-    for box, value in zip(("Day", "Month", "Year"), parts, strict=True):
-        group.get_by_label(box, exact=True).fill(value)
-
-
-def date_shown(window: AppPage, legend: str) -> str:
-    """What the date boxes under this legend hold, as 'd m yyyy'."""
-    group = window.page.get_by_role("group", name=legend)
-    return " ".join(group.get_by_label(box, exact=True).input_value() for box in ("Day", "Month", "Year"))
-
-
 class Payments:
     """Finance's payments page: to approve, to pay, paid in the last 30 days; and recording one payment."""
 
@@ -68,7 +54,7 @@ class Payments:
     def record_paid(self, reference: str, paid_on: date | None, step: str) -> Payments:
         self.window.choose("Paid: the money has left our account", within="Was the payment made?")
         self.window.fill("Payment reference", reference)
-        type_date(self.window, "Date paid", paid_on)
+        self.window.fill_date("Date paid", paid_on)
         self.window.press("Save", step, exact=True)
         return self
 

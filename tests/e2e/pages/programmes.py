@@ -13,20 +13,6 @@ from playwright.sync_api import Locator, expect
 from tests.e2e.pages.base import AppPage
 
 
-def fill_date(window: AppPage, legend: str, day: date | None) -> None:
-    """Type a date into the GOV.UK date input whose fieldset has this legend (None leaves it blank)."""
-    group = window.page.get_by_role("group", name=legend)
-    parts = ("", "", "") if day is None else (str(day.day), str(day.month), str(day.year))
-    for box, value in zip(("Day", "Month", "Year"), parts, strict=True):
-        group.get_by_label(box, exact=True).fill(value)
-
-
-def date_typed(window: AppPage, legend: str) -> str:
-    """What the date boxes under this legend hold, as 'd m yyyy' (to check a page kept what was typed)."""
-    group = window.page.get_by_role("group", name=legend)
-    return " ".join(group.get_by_label(box, exact=True).input_value() for box in ("Day", "Month", "Year"))
-
-
 @dataclass
 class NewCall:
     code: str
@@ -58,9 +44,9 @@ class CallSetup:
     def fill_call_details(self, call: NewCall) -> CallSetup:
         w = self.window
         w.fill("Call code", call.code).fill("Call name", call.name).fill("Summary (optional)", call.summary)
-        fill_date(w, "Opening date", call.opens_on)
+        w.fill_date("Opening date", call.opens_on)
         w.fill("Opening time", call.opens_time)
-        fill_date(w, "Closing date", call.closes_on)
+        w.fill_date("Closing date", call.closes_on)
         w.fill("Closing time", call.closes_time)
         w.fill("Budget", call.budget)
         return self
@@ -84,11 +70,6 @@ class CallSetup:
         self.window.select("Call to copy from", call_label)
         self.window.press("Copy set-up", "Set-up copied")
         return self
-
-    def summary_value(self, key: str) -> str:
-        """The value beside a key in the call's overview (summary list)."""
-        row = self.page.locator(".govuk-summary-list__row", has=self.page.locator("dt", has_text=key)).first
-        return " ".join(row.locator("dd").first.inner_text().split())
 
     # Scoring criteria --------------------------------------------------------------------------------------------
 
