@@ -31,6 +31,14 @@ class User(TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     last_signed_in_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Two-factor authentication (TOTP, RFC 6238): the shared secret (base32), when it was confirmed, and the last
+    # time-step a code was accepted for, so a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_counter: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Set when an admin removed this person's personal data after the retention period (the row stays for the
+    # figures and the audit trail that point at it).
+    anonymised_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"
@@ -80,6 +88,9 @@ class Organisation(TimestampMixin, Base):
     website: Mapped[str | None] = mapped_column(sa.String(300))
     annual_income_pence: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    # Set when an admin removed the organisation's personal data after the retention period; award figures stay.
+    anonymised_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation",
@@ -161,3 +172,15 @@ class PasswordResetToken(Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for a two-factor code when the phone is lost; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
