@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import factory
+import pyotp
 import sqlalchemy as sa
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -36,6 +37,15 @@ class BaseFactory(SQLAlchemyModelFactory):
         sqlalchemy_session_factory = _session
         sqlalchemy_session_persistence = "flush"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Rows made for a test are set-up, not a unit of work that needs an audit event (core.transactions).
+        from fundapp.core.transactions import forget_unaudited_changes
+
+        obj = super()._create(model_class, *args, **kwargs)
+        forget_unaudited_changes(_session())
+        return obj
+
 
 class UserFactory(BaseFactory):
     class Meta:
@@ -55,6 +65,22 @@ class RoleAssignmentFactory(BaseFactory):
 
     user = factory.SubFactory(UserFactory)
     role = StaffRole.ASSESSOR
+
+    @factory.post_generation
+    def enrol_in_two_factor(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Staff must have two-factor authentication, so a staff role comes with it set up (pass
+        enrol_in_two_factor=False for someone who has not set it up yet)."""
+        if extracted is False or self.user.totp_enabled_at is not None:
+            return
+        enrol_in_two_factor(self.user)
+
+
+def enrol_in_two_factor(user: User) -> User:
+    """Give user a fresh random TOTP secret, as if they had set two-factor authentication up."""
+    user.totp_secret = pyotp.random_base32(length=32)
+    user.totp_enabled_at = utcnow()
+    _session().flush()
+    return user
 
 
 def staff_user(role: StaffRole, **scope: int | None) -> User:
