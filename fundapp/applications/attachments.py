@@ -67,8 +67,9 @@ def add_attachment(
 
     A question that takes one file (max_files 1 or unset) keeps only the newest: the old row goes now and its
     stored file after the commit. A question that takes several refuses one more than its limit. Raises
-    DomainError (field=question.key) for a file core.uploads rejects, a full question, a question that is not
-    a file question of this call, or an application that is no longer a draft; NotAllowed for a non-member.
+    DomainError (field=question.key) for a file core.uploads or the virus scanner rejects, a full question, a
+    question that is not a file question of this call, or an application that is no longer a draft; NotAllowed
+    for a non-member.
     """
     _check_can_change(actor, application, question.key)
     if question.type != QuestionType.FILE or question.section.question_set.round_id != application.round_id:
@@ -78,7 +79,13 @@ def add_attachment(
     if max_files > 1 and len(existing) >= max_files:
         raise DomainError(f"You can upload up to {max_files} files", field=question.key)
     key, upload = storage.save_upload(
-        filename=filename, data=data, allowed_types=allowed, max_bytes=max_bytes, field=question.key
+        filename=filename,
+        data=data,
+        allowed_types=allowed,
+        max_bytes=max_bytes,
+        field=question.key,
+        actor=actor,
+        subject=application,
     )
     attachment = Attachment(question_key=question.key, **upload.stored_as(key), uploaded_by_id=actor.id)
     application.attachments.append(attachment)

@@ -12,14 +12,21 @@ import secrets
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from flask import Response, abort, current_app, send_file
 
+from fundapp.core import antivirus
+from fundapp.core.audit import record_event
 from fundapp.core.errors import DomainError
 from fundapp.core.transactions import after_rollback
 from fundapp.core.uploads import UploadedFile, UploadRejected, inspect_upload
 
 _KEY_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class _HasId(Protocol):
+    id: int
 
 
 class UnknownFile(LookupError):
@@ -56,18 +63,61 @@ def save(data: bytes) -> str:
     return key
 
 
+VIRUS_FOUND = "The selected file contains a virus and cannot be uploaded"
+SCANNER_UNAVAILABLE = "We could not check the selected file for viruses – try again later"
+
+
 def save_upload(
-    *, filename: str, data: bytes, allowed_types: Sequence[str], max_bytes: int, field: str
+    *,
+    filename: str,
+    data: bytes,
+    allowed_types: Sequence[str],
+    max_bytes: int,
+    field: str,
+    actor: _HasId,
+    subject: _HasId,
 ) -> tuple[str, UploadedFile]:
-    """Check an uploaded file (core.uploads) and store it; returns its key and what the check found. The stored
-    file is deleted again if the unit of work rolls back. Raises DomainError at `field` for a refused file."""
+    """Check an uploaded file (core.uploads, then the virus scanner when CLAMAV_URL is set) and store it; returns
+    its key and what the check found. The stored file is deleted again if the unit of work rolls back.
+
+    Raises DomainError at `field` for a refused file, for a virus (audited as upload.virus_found against
+    `subject`, with the signature and never the content) and when the scanner cannot give a verdict (fails
+    closed: nothing is stored unchecked)."""
     try:
         upload = inspect_upload(filename=filename, data=data, allowed_types=allowed_types, max_bytes=max_bytes)
     except UploadRejected as exc:
         raise DomainError(exc.message, field=field) from exc
+    _scan(upload, data, field=field, actor=actor, subject=subject)
     key = save(data)
     after_rollback(lambda: delete(key))
     return key, upload
+
+
+def _scan(upload: UploadedFile, data: bytes, *, field: str, actor: _HasId, subject: _HasId) -> None:
+    scanner = antivirus.configured_scanner()
+    if scanner is None:
+        return
+    try:
+        signature = scanner.scan(data)
+    except antivirus.ScannerUnavailable as exc:
+        current_app.logger.error("Virus scan of an upload (%s) failed: %s", upload.sha256, exc)
+        raise DomainError(SCANNER_UNAVAILABLE, field=field) from exc
+    if signature is not None:
+        current_app.logger.warning("Upload refused: %s found in %s", signature, upload.sha256)
+        record_event(
+            "upload.virus_found",
+            actor=actor,
+            subject=subject,
+            data={
+                "signature": signature,
+                "filename": upload.filename,
+                "file_type": upload.file_type,
+                "size_bytes": upload.size,
+                "sha256": upload.sha256,
+                "field": field,
+            },
+        )
+        raise DomainError(VIRUS_FOUND, field=field)
 
 
 def temporary_file(suffix: str = "") -> Path:

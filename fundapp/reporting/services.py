@@ -168,8 +168,8 @@ def save_section(
 def add_evidence(*, actor: User, report: Report, filename: str, data: bytes, now: datetime) -> ReportEvidence:
     """Check an uploaded file and add it to the report's evidence.
 
-    Raises DomainError (field "evidence") for a file core.uploads rejects or one more than the limit; NotAllowed
-    for anyone but the grantee's members; DomainError once the report is submitted.
+    Raises DomainError (field "evidence") for a file core.uploads or the virus scanner rejects, or one more than
+    the limit; NotAllowed for anyone but the grantee's members; DomainError once the report is submitted.
     """
     _require_editable(actor, report, field="evidence")
     if len(report.evidence) >= content.MAX_EVIDENCE_FILES:
@@ -180,6 +180,8 @@ def add_evidence(*, actor: User, report: Report, filename: str, data: bytes, now
         allowed_types=content.EVIDENCE_TYPES,
         max_bytes=content.EVIDENCE_MAX_BYTES,
         field="evidence",
+        actor=actor,
+        subject=report,
     )
     evidence = ReportEvidence(**upload.stored_as(key), uploaded_at=now, uploaded_by_id=actor.id)
     report.evidence.append(evidence)
