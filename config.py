@@ -95,6 +95,10 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     # Uploaded files and issued documents: outside the web root, never served as static files.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "files"))
+    # ClamAV's daemon scans every upload when set: "tcp://127.0.0.1:3310" or "unix:///run/clamav/clamd.ctl".
+    # Unset: no virus scanning. Set but unreachable: uploads are refused (fails closed).
+    CLAMAV_URL = os.environ.get("CLAMAV_URL") or None
+    CLAMAV_TIMEOUT_SECONDS = float(os.environ.get("CLAMAV_TIMEOUT_SECONDS", "10"))
     PASSWORD_RESET_TTL_SECONDS = int(os.environ.get("PASSWORD_RESET_TTL_SECONDS", "3600"))
     INVITATION_TTL_SECONDS = int(os.environ.get("INVITATION_TTL_SECONDS", str(14 * 24 * 3600)))
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
