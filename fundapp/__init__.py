@@ -68,6 +68,9 @@ def register_extensions(app: Flask) -> None:
         sqlite_path=app.config["HUEY_SQLITE_PATH"],
         immediate=app.config["HUEY_IMMEDIATE"],
     )
+    from fundapp.core.transactions import install_audit_tracking
+
+    install_audit_tracking()
     if app.config.get("TESTING") or app.debug:
         from fundapp.core.transactions import install_get_commit_guard
 
