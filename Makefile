@@ -50,11 +50,12 @@ browser-deps: ## Install Debian's Chromium for the browser tests, if missing (ne
 test-fast: ## Run the tests without setting up or linting
 	$(BIN)/pytest -q -x
 
-lint: install ## ruff, formatting, mypy and the import-layer contracts
+lint: install ## ruff, formatting, mypy, the import-layer contracts and bandit's security checks
 	$(BIN)/ruff check fundapp tests bench config.py wsgi.py
 	$(BIN)/ruff format --check fundapp tests bench config.py wsgi.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -c pyproject.toml -r fundapp
 
 format: install ## Format the code
 	$(BIN)/ruff check --fix fundapp tests bench config.py wsgi.py
