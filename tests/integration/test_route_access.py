@@ -154,6 +154,11 @@ ROUTE_ACCESS: dict[str, str] = {
     "reporting.fund_dashboard": "signed_in",
     "reporting.round_boroughs": "signed_in",
     "reporting.fund_boroughs": "signed_in",
+    # personal data: your own download (signed in, always yourself); removing an organisation's (admins)
+    "reporting.your_data": "signed_in",
+    "reporting.your_data_download": "signed_in",
+    "reporting.admin_personal_data": "requires:is_admin",
+    "reporting.admin_anonymise": "requires:is_admin",
 }
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
