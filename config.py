@@ -101,6 +101,9 @@ class Config:
     CLAMAV_TIMEOUT_SECONDS = float(os.environ.get("CLAMAV_TIMEOUT_SECONDS", "10"))
     PASSWORD_RESET_TTL_SECONDS = int(os.environ.get("PASSWORD_RESET_TTL_SECONDS", "3600"))
     INVITATION_TTL_SECONDS = int(os.environ.get("INVITATION_TTL_SECONDS", str(14 * 24 * 3600)))
+    # Personal data is kept this many years after an organisation's last award ended (or its last decision or
+    # activity); after that an admin can remove it (reporting.anonymisation). Award figures are kept for good.
+    PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "7"))
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
     def __init__(self) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from fundapp.extensions import db
-from fundapp.programmes.models import Criterion, Fund, QuestionSet, Round, Section
+from fundapp.programmes.models import Criterion, Fund, Question, QuestionSet, Round, Section
 from fundapp.programmes.states import RoundStatus
 
 
@@ -102,3 +102,16 @@ def get_public_round(code: str) -> Round:
         sa.select(Round.id).where(Round.code == code, Round.status != RoundStatus.DRAFT)
     ).scalar_one()
     return get_round(round_id)
+
+
+def questions_by_key(round_ids: set[int]) -> dict[tuple[int, str], Question]:
+    """Every question of the calls' forms, by (round id, question key): for reading answers of many calls at once."""
+    if not round_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(QuestionSet.round_id, Question)
+        .join(Section, Section.question_set_id == QuestionSet.id)
+        .join(Question, Question.section_id == Section.id)
+        .where(QuestionSet.round_id.in_(round_ids))
+    )
+    return {(round_id, question.key): question for round_id, question in rows}

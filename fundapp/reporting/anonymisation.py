@@ -26,7 +26,8 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,7 +55,7 @@ from fundapp.core.errors import DomainError, NotAllowed
 from fundapp.core.mail.models import OutboxMessage
 from fundapp.core.transactions import after_commit
 from fundapp.extensions import db
-from fundapp.programmes.models import Question, QuestionSet, Section
+from fundapp.programmes.queries import questions_by_key
 from fundapp.programmes.states import QuestionType
 from fundapp.reporting.models import Report, ReportEvidence
 from fundapp.reporting.register import SUMMARY_KEY
@@ -109,13 +110,31 @@ class Retention:
         return self.ends_at is not None and self.ends_at <= now
 
 
-def _latest(into: dict[int, list[datetime]], rows: Iterable[Any]) -> None:
-    for org_id, *stamps in rows:
-        into[org_id].extend(
-            stamp if isinstance(stamp, datetime) else london_to_utc(stamp, time(0))
-            for stamp in stamps
-            if stamp is not None
-        )
+# What moves an organisation's retention clock: (the organisation column, what to join, the moments), each read as
+# its latest per organisation in one grouped statement.
+_MOMENTS: tuple[tuple[Any, Any, tuple[Any, ...]], ...] = (
+    (Application.organisation_id, None, (Application.updated_at,)),
+    (Application.organisation_id, (Decision, Decision.application_id == Application.id), (Decision.decided_at,)),
+    (
+        Award.organisation_id,
+        None,
+        (
+            Award.created_at,
+            Award.letter_issued_at,
+            Award.accepted_at,
+            Award.declined_at,
+            Award.activated_at,
+            Award.withdrawn_at,
+            Award.project_end,
+        ),
+    ),
+    (Award.organisation_id, (Payment, Payment.award_id == Award.id), (Payment.recorded_at,)),
+    (Award.organisation_id, (Report, Report.award_id == Award.id), (Report.approved_at, Report.submitted_at)),
+)
+
+
+def _as_moment(stamp: datetime | date) -> datetime:
+    return stamp if isinstance(stamp, datetime) else london_to_utc(stamp, time(0))
 
 
 def list_retention(organisation_ids: list[int] | None = None, *, years: int) -> dict[int, Retention]:
@@ -126,76 +145,24 @@ def list_retention(organisation_ids: list[int] | None = None, *, years: int) -> 
         orgs = orgs.where(Organisation.id.in_(organisation_ids))
     else:
         orgs = orgs.where(Organisation.anonymised_at.is_(None))
+    rows: list[Any] = list(db.session.execute(orgs))
+    ids = [row[0] for row in rows]
+    for org_column, join, columns in _MOMENTS:
+        query = sa.select(org_column, *(sa.func.max(column) for column in columns))
+        if join is not None:
+            query = query.join(*join)
+        rows.extend(db.session.execute(query.where(org_column.in_(ids)).group_by(org_column)))
     stamps: dict[int, list[datetime]] = defaultdict(list)
-    org_rows = db.session.execute(orgs).all()
-    ids = [row.id for row in org_rows]
-    _latest(stamps, ((row.id, row.updated_at, row.created_at) for row in org_rows))
-    mine = Application.organisation_id.in_(ids)
-    _latest(
-        stamps,
-        db.session.execute(
-            sa.select(Application.organisation_id, sa.func.max(Application.updated_at))
-            .where(mine)
-            .group_by(Application.organisation_id)
-        ),
-    )
-    _latest(
-        stamps,
-        db.session.execute(
-            sa.select(Application.organisation_id, sa.func.max(Decision.decided_at))
-            .join(Decision, Decision.application_id == Application.id)
-            .where(mine)
-            .group_by(Application.organisation_id)
-        ),
-    )
-    by_award = Award.organisation_id.in_(ids)
-    _latest(
-        stamps,
-        db.session.execute(
-            sa.select(
-                Award.organisation_id,
-                *(
-                    sa.func.max(column)
-                    for column in (
-                        Award.created_at,
-                        Award.letter_issued_at,
-                        Award.accepted_at,
-                        Award.declined_at,
-                        Award.activated_at,
-                        Award.withdrawn_at,
-                        Award.project_end,
-                    )
-                ),
-            )
-            .where(by_award)
-            .group_by(Award.organisation_id)
-        ),
-    )
-    _latest(
-        stamps,
-        db.session.execute(
-            sa.select(Award.organisation_id, sa.func.max(Payment.recorded_at))
-            .join(Payment, Payment.award_id == Award.id)
-            .where(by_award)
-            .group_by(Award.organisation_id)
-        ),
-    )
-    _latest(
-        stamps,
-        db.session.execute(
-            sa.select(Award.organisation_id, sa.func.max(Report.approved_at), sa.func.max(Report.submitted_at))
-            .join(Report, Report.award_id == Award.id)
-            .where(by_award)
-            .group_by(Award.organisation_id)
-        ),
-    )
-    running = dict(
-        db.session.execute(
+    for org_id, *moments in rows:
+        stamps[org_id].extend(_as_moment(moment) for moment in moments if moment is not None)
+    running: dict[int, int] = {
+        org_id: count
+        for org_id, count in db.session.execute(
             sa.select(Award.organisation_id, sa.func.count())
-            .where(by_award, Award.status.not_in(sorted(ENDED_AWARDS)))
+            .where(Award.organisation_id.in_(ids), Award.status.not_in(sorted(ENDED_AWARDS)))
             .group_by(Award.organisation_id)
-        ).all()
-    )
+        )
+    }
     result = {}
     for org_id in ids:
         started = None if running.get(org_id) else max(stamps[org_id])
@@ -256,22 +223,11 @@ def find_organisations(search: str, *, limit: int = 50) -> list[Organisation]:
 # --- removing -----------------------------------------------------------------------------------------------
 
 
-def _answer_types(round_ids: set[int]) -> dict[tuple[int, str], QuestionType]:
-    rows = db.session.execute(
-        sa.select(QuestionSet.round_id, Question.key, Question.type)
-        .join(Section, Section.question_set_id == QuestionSet.id)
-        .join(Question, Question.section_id == Section.id)
-        .where(QuestionSet.round_id.in_(round_ids))
-    )
-    return {(row.round_id, row.key): row.type for row in rows}
-
-
 def _delete_stored(rows: Iterable[Any]) -> int:
     """Delete the rows now and their files once the removal has committed (a rollback keeps both)."""
     count = 0
     for row in rows:
-        key = row.storage_key
-        after_commit(lambda key=key: storage.delete(key))
+        after_commit(partial(storage.delete, row.storage_key))
         db.session.delete(row)
         count += 1
     return count
@@ -282,12 +238,12 @@ def _without(mapping: dict[str, Any] | None, keys: Iterable[str]) -> dict[str, A
 
 
 def _clean_applications(applications: list[Application], counts: dict[str, int]) -> None:
-    types = _answer_types({a.round_id for a in applications})
+    questions = questions_by_key({a.round_id for a in applications})
     for application in applications:
         for answer in application.answers:
-            kept = (
-                answer.question_key in KEPT_ANSWER_KEYS
-                or types.get((application.round_id, answer.question_key)) in KEPT_ANSWER_TYPES
+            question = questions.get((application.round_id, answer.question_key))
+            kept = answer.question_key in KEPT_ANSWER_KEYS or (
+                question is not None and question.type in KEPT_ANSWER_TYPES
             )
             if not kept and (answer.raw is not None or answer.value is not None):
                 answer.raw, answer.value = None, None

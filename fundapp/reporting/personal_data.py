@@ -36,7 +36,7 @@ from fundapp.core.clock import london_today
 from fundapp.core.money import format_pence
 from fundapp.core.uploads import safe_filename
 from fundapp.extensions import db
-from fundapp.programmes.models import Question, QuestionSet, Section
+from fundapp.programmes.queries import questions_by_key
 from fundapp.reporting.models import Report, ReportEvidence
 from fundapp.reporting.states import REPORT_GRANTEE_LABELS
 
@@ -121,18 +121,6 @@ def _invitations(user: User) -> list[dict[str, Any]]:
         }
         for invitation in rows
     ]
-
-
-def _question_labels(round_ids: set[int]) -> dict[tuple[int, str], str]:
-    if not round_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(QuestionSet.round_id, Question.key, Question.label)
-        .join(Section, Section.question_set_id == QuestionSet.id)
-        .join(Question, Question.section_id == Section.id)
-        .where(QuestionSet.round_id.in_(round_ids))
-    )
-    return {(row.round_id, row.key): row.label for row in rows}
 
 
 def _decision(decision: Decision | None) -> dict[str, Any] | None:
@@ -292,7 +280,8 @@ def gather_personal_data(user: User) -> dict[str, Any]:
     decisions = {
         d.application_id: d for d in db.session.scalars(sa.select(Decision).where(Decision.application_id.in_(app_ids)))
     }
-    labels = _question_labels({a.round_id for a in applications})
+    questions = questions_by_key({a.round_id for a in applications})
+    labels = {key: question.label for key, question in questions.items()}
     awards = [
         award
         for award in db.session.scalars(
