@@ -328,9 +328,10 @@ def unassign_assessor(*, actor: User, assessment: Assessment) -> None:
     Raises NotAllowed for non-managers and InvalidTransition for a submitted, conflicted or unassigned one.
     """
     _require_manager(actor, assessment.round)
+    _move(assessment, AssessmentStatus.UNASSIGNED, actor=actor, action="assessment.unassigned")
+    # Stamped only once the move is allowed: a refused unassign must leave a submitted scorecard untouched.
     assessment.unassigned_at = utcnow()
     assessment.unassigned_by_id = actor.id
-    _move(assessment, AssessmentStatus.UNASSIGNED, actor=actor, action="assessment.unassigned")
 
 
 def _email_allocation(assessor: User, round_: Round, *, count: int) -> None:
