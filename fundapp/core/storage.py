@@ -10,9 +10,11 @@ import os
 import re
 import secrets
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, send_file
 
@@ -20,7 +22,7 @@ from fundapp.core import antivirus
 from fundapp.core.audit import record_event
 from fundapp.core.errors import DomainError
 from fundapp.core.transactions import after_rollback
-from fundapp.core.uploads import UploadedFile, UploadRejected, inspect_upload
+from fundapp.core.uploads import UploadedFile, UploadRejected, inspect_upload, safe_filename
 
 _KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -175,12 +177,35 @@ def delete(key: str) -> None:
         pass
 
 
-def send_stored_file(key: str, *, download_name: str, mimetype: str) -> Response:
-    """Serve a stored file as a download: never shown inline, never sniffed by the browser, never cached.
+def content_disposition(download_name: str) -> str:
+    """`attachment` with the name sanitised (core.uploads.safe_filename) twice over, as RFC 6266 asks: an ASCII
+    `filename` for old clients and the exact UTF-8 name as `filename*`."""
+    name = safe_filename(download_name)
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    fallback = re.sub(r"[^A-Za-z0-9 !#$&+.^_`|~()\[\]{},;=@-]", "_", fallback).strip()
+    stem, dot, extension = fallback.rpartition(".")
+    if not (stem if dot else extension).strip(" ._"):  # nothing of the name is left in ASCII
+        fallback = f"download.{extension}" if dot else "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='!#$&+.^_`|~-')}"
 
-    Raises UnknownFile if it is missing. `download_name` must already be safe (core.uploads.safe_filename).
-    """
-    response = send_file(path_of(key), mimetype=mimetype, as_attachment=True, download_name=download_name, max_age=0)
+
+def _as_download(response: Response, download_name: str) -> Response:
+    response.headers["Content-Disposition"] = content_disposition(download_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def send_stored_file(key: str, *, download_name: str, mimetype: str) -> Response:
+    """Serve a stored file as a download: never shown inline, never sniffed by the browser, never cached.
+
+    Raises UnknownFile if it is missing. `download_name` is sanitised again here (path parts, control and bidi
+    characters, length), whoever chose it.
+    """
+    response = send_file(path_of(key), mimetype=mimetype, as_attachment=True, download_name="download", max_age=0)
+    return _as_download(response, download_name)
+
+
+def send_bytes(data: bytes, *, download_name: str, mimetype: str) -> Response:
+    """Serve bytes made for this request (a CSV) as a download, with the same headers as send_stored_file."""
+    return _as_download(Response(data, mimetype=mimetype), download_name)

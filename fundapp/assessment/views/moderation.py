@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts.forms import ConfirmForm
@@ -32,6 +32,7 @@ from fundapp.assessment.states import (
     ModerationStatus,
 )
 from fundapp.assessment.views.loading import managed_round, viewed_round
+from fundapp.core import storage
 from fundapp.core.audit import record_read_event
 from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import london_today
@@ -311,8 +312,4 @@ def ranking_csv(round_id: int):
     )
     code = re.sub(r"[^A-Za-z0-9_-]+", "-", round_.code)
     filename = f"{code}-ranking-{london_today().isoformat()}.csv"
-    return Response(
-        csv_bytes(header, table),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return storage.send_bytes(csv_bytes(header, table), download_name=filename, mimetype="text/csv")

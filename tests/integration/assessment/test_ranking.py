@@ -212,7 +212,8 @@ def test_the_spreadsheet_has_the_rows_of_the_page_and_each_assessors_score(clien
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     today = to_london(utcnow()).date().isoformat()
-    assert response.headers["Content-Disposition"] == f'attachment; filename="{setup.round.code}-ranking-{today}.csv"'
+    name = f"{setup.round.code}-ranking-{today}.csv"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     header, *rows = _csv(response)
     assert header == [
         "Rank",

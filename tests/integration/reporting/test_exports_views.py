@@ -81,7 +81,9 @@ def test_a_finance_officer_exports_a_call_as_csv_and_downloads_it(client, db_ses
     download = client.get(f"{URL}/{export.id}/download")
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert download.headers["Content-Disposition"] == f"attachment; filename={export.file_name}"
+    assert download.headers["Content-Disposition"] == (
+        f"attachment; filename=\"{export.file_name}\"; filename*=UTF-8''{export.file_name}"
+    )
     assert download.headers["Cache-Control"] == "no-store"
     body = download.get_data()
     download.close()
