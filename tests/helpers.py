@@ -38,11 +38,35 @@ def post_form(client: FlaskClient, url: str, data: Mapping[str, str]) -> TestRes
 
 
 def sign_in(client: FlaskClient, user: User, password: str = DEFAULT_PASSWORD) -> TestResponse:
-    """Sign the client in as user through the real sign-in form; asserts the sign-in redirected."""
+    """Sign the client in as user through the real sign-in form, and its code step when the user has two-factor
+    authentication (staff always do: factories enrol them); asserts the sign-in redirected."""
     response = post_form(client, "/sign-in", {"email": user.email, "password": password})
     assert response.status_code == 302, f"sign-in as {user.email} gave {response.status_code}"
+    if response.headers["Location"].endswith("/sign-in/code"):
+        response = post_form(client, "/sign-in/code", {"code": next_totp_code(user)})
+        assert response.status_code == 302, f"the code step for {user.email} gave {response.status_code}"
     assert "/sign-in" not in response.headers["Location"]
     return response
+
+
+def next_totp_code(user: User) -> str:
+    """A code the app would accept now that was not used yet: this time-step's, or the next one's (valid_window=1
+    accepts it) when this one was used by an earlier sign-in in the same 30 seconds."""
+    import pyotp
+    import sqlalchemy as sa
+
+    from fundapp.accounts.models import User as UserModel
+    from fundapp.core.clock import utcnow
+    from fundapp.extensions import db
+
+    secret, last = db.session.execute(
+        sa.select(UserModel.totp_secret, UserModel.totp_last_counter).where(UserModel.id == user.id)
+    ).one()
+    assert secret, f"{user.email} has no two-factor secret"
+    now = int(utcnow().timestamp()) // 30
+    counter = now if last is None or last < now else last + 1
+    assert counter <= now + 1, f"{user.email} signed in more than twice in 30 seconds"
+    return pyotp.TOTP(secret).generate_otp(counter)
 
 
 def page_title(response: TestResponse) -> str:

@@ -21,7 +21,7 @@ from wtforms import (
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from fundapp.accounts.formats import (
     normalise_charity_number,
@@ -306,6 +306,75 @@ class AssignRoleForm(Form):
         if kind == "round" and ident.isdigit():
             return None, int(ident)
         return None, None
+
+
+_CODE_HINT = "The 6-digit code your authenticator app shows for this service. It changes every 30 seconds."
+
+
+def _code_field(label: str = "Code from your authenticator app") -> StringField:
+    return StringField(
+        label,
+        description=_CODE_HINT,
+        widget=GovTextInput(),
+        filters=[lambda value: "".join(value.split()) if isinstance(value, str) else value],
+        validators=[
+            DataRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app, like 123456"),
+        ],
+    )
+
+
+def _current_password_field() -> PasswordField:
+    return PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
+    )
+
+
+class TwoFactorCodeForm(Form):
+    """The second step of signing in: a code from the authenticator app."""
+
+    code = _code_field()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RecoveryCodeForm(Form):
+    """The second step of signing in with a recovery code instead of the app."""
+
+    code = StringField(
+        "Recovery code",
+        description="One of the 10 codes you saved when you set up two-factor authentication, like ABCDE-23FGH",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter one of your recovery codes"),
+            Length(max=40, message="A recovery code is 10 letters and numbers, like ABCDE-23FGH"),
+        ],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class TwoFactorSetupForm(Form):
+    """Confirm a new authenticator app with the code it shows (while signing in)."""
+
+    code = _code_field()
+    submit = SubmitField("Turn on two-factor authentication", widget=GovSubmitInput())
+
+
+class TwoFactorTurnOnForm(Form):
+    """Turn two-factor authentication on from "Your account": the password again, then a code from the app."""
+
+    password = _current_password_field()
+    code = _code_field()
+    submit = SubmitField("Turn on two-factor authentication", widget=GovSubmitInput())
+
+
+class ReauthenticateForm(Form):
+    """The password and a current code (or a recovery code), before a change to two-factor authentication."""
+
+    password = _current_password_field()
+    code = _code_field("Code from your authenticator app, or a recovery code")
+    submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class ConfirmForm(Form):

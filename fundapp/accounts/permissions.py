@@ -45,6 +45,11 @@ def is_staff(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and bool(user.role_assignments)
 
 
+def may_turn_off_two_factor(user: Any) -> bool:
+    """Applicants may turn two-factor authentication off; staff must keep it."""
+    return bool(getattr(user, "is_authenticated", False)) and not is_staff(user)
+
+
 def is_member(user: Any, organisation: Organisation) -> bool:
     """The user belongs to the organisation."""
     return bool(getattr(user, "is_authenticated", False)) and any(

@@ -93,7 +93,8 @@ def register_user(*, email: str, full_name: str, password: str, phone: str | Non
 
 
 def authenticate(*, email: str, password: str) -> User | None:
-    """The active user for this email and password, or None; records the failed attempt either way.
+    """The active user for this email and password, or None; records a failed attempt (a right password is not yet a
+    sign-in: see record_signed_in).
 
     Never says which part was wrong, so sign-in cannot be used to find out who has an account.
     """
@@ -110,9 +111,15 @@ def authenticate(*, email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_signed_in_at = utcnow()
-    record_event("auth.signed_in", actor=user, subject=user)
     return user
+
+
+def record_signed_in(*, user: User) -> None:
+    """Note and audit a completed sign-in: only once the person gave every factor they must (password, and a
+    two-factor code when they have it on or are staff)."""
+    user.last_signed_in_at = utcnow()
+    db.session.flush()
+    record_event("auth.signed_in", actor=user, subject=user)
 
 
 def record_sign_out(*, user: User) -> None:

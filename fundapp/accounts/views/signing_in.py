@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from fundapp.accounts import bp, services
+from fundapp.accounts import bp, services, two_factor
 from fundapp.accounts.forms import (
     ConfirmForm,
     ForgotPasswordForm,
@@ -67,6 +67,11 @@ def sign_in():
             form.email.errors = ["Enter a correct email address and password"]
             form.password.data = ""
             return render_template("accounts/sign_in.html", form=form, title="Sign in"), 200
+        if two_factor.required(user):
+            from fundapp.accounts.views.two_factor import begin_second_factor
+
+            return begin_second_factor(user, request.args.get("next"))
+        services.record_signed_in(user=user)
         start_session(user)
         return redirect(safe_next_url(request.args.get("next"), url_for("reporting.home")))
     return render_template("accounts/sign_in.html", form=form, title="Sign in")
@@ -113,6 +118,13 @@ def reset_password(token: str):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            if two_factor.required(user):  # a reset link proves the email, not the second factor (ASVS 6.4.3)
+                from fundapp.accounts.views.two_factor import begin_second_factor
+
+                response = begin_second_factor(user, None)
+                flash("Your password has been changed. To finish signing in, give your second factor.", "success")
+                return response
+            services.record_signed_in(user=user)
             start_session(user)
             flash("Your password has been changed.", "success")
             return redirect(url_for("reporting.home"))

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts import services as account_services
+from fundapp.accounts import two_factor
 from fundapp.accounts.forms import ConfirmForm
 from fundapp.accounts.permissions import is_admin
 from fundapp.accounts.states import STAFF_ROLE_LABELS, StaffRole
@@ -82,6 +83,34 @@ def admin_remove_role(user_id: int, assignment_id: int):
         else:
             flash(f"The {label.lower()} role has been removed from {user.full_name}.", "success")
     return redirect(url_for("programmes.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/two-factor/reset", methods=["GET", "POST"])
+@requires(is_admin)
+@commits
+@keeps_input_on_csrf_error
+def admin_reset_two_factor(user_id: int):
+    user = account_queries.get_user(user_id)
+    form = ConfirmForm()
+    form.submit.label.text = "Reset two-factor authentication"
+    if form.validate_on_submit():
+        try:
+            two_factor.reset(actor=current_user, user=user)
+        except DomainError as exc:
+            flash(exc.message)
+        else:
+            flash(
+                f"{user.full_name}'s two-factor authentication has been reset and they have been signed out. "
+                "We have emailed them: they set it up again when they next sign in.",
+                "success",
+            )
+        return redirect(url_for("programmes.admin_user", user_id=user.id))
+    return render_template(
+        "programmes/admin_user_two_factor.html",
+        user=user,
+        form=form,
+        title=f"Reset {user.full_name}'s two-factor authentication",
+    )
 
 
 @bp.route("/admin/funds/new", methods=["GET", "POST"])

@@ -102,10 +102,19 @@ def test_register_refuses_a_short_password_at_the_password_field(db_session: Any
     assert db_session.scalar(sa.select(User).where(User.email == "ada@example.org")) is None
 
 
-def test_authenticate_with_the_right_password_signs_in_and_audits_it(db_session: Any) -> None:
+def test_authenticate_with_the_right_password_is_not_yet_a_sign_in(db_session: Any) -> None:
     user = UserFactory()
 
     assert services.authenticate(email=user.email.upper(), password=DEFAULT_PASSWORD) is user
+
+    assert user.last_signed_in_at is None
+    assert _events(db_session, "auth.signed_in") == []
+
+
+def test_recording_a_completed_sign_in_notes_the_time_and_audits_it(db_session: Any) -> None:
+    user = UserFactory()
+
+    services.record_signed_in(user=user)
 
     assert user.last_signed_in_at is not None
     [event] = _events(db_session, "auth.signed_in")
