@@ -106,6 +106,30 @@ class Config:
     PERSONAL_DATA_RETENTION_YEARS = int(os.environ.get("PERSONAL_DATA_RETENTION_YEARS", "7"))
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
 
+    # Rate limits (fundapp.core.limits; docs/operations.md "Rate limits"). Counted in Redis when REDIS_URL is set,
+    # otherwise in each process's memory (fine for one process; several workers need Redis to share the counts).
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_STRATEGY = os.environ.get("RATELIMIT_STRATEGY", "moving-window")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "fundapp")
+    # If Redis cannot be reached, count in memory until it can, rather than refuse every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Each value is one or more limits, "20 per minute; 100 per hour". Per IP unless the name says otherwise.
+    RATELIMIT_SIGN_IN = os.environ.get("RATELIMIT_SIGN_IN", "20 per minute; 100 per hour")
+    RATELIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_PER_ACCOUNT", "10 per 15 minutes")
+    RATELIMIT_TWO_FACTOR = os.environ.get("RATELIMIT_TWO_FACTOR", "20 per minute; 100 per hour")
+    RATELIMIT_TWO_FACTOR_PER_ACCOUNT = os.environ.get("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", "10 per 15 minutes")
+    RATELIMIT_PASSWORD_RESET_REQUEST = os.environ.get("RATELIMIT_PASSWORD_RESET_REQUEST", "10 per minute; 50 per hour")
+    RATELIMIT_PASSWORD_RESET_REQUEST_PER_ACCOUNT = os.environ.get(
+        "RATELIMIT_PASSWORD_RESET_REQUEST_PER_ACCOUNT", "5 per hour"
+    )
+    RATELIMIT_PASSWORD_RESET = os.environ.get("RATELIMIT_PASSWORD_RESET", "10 per minute; 50 per hour")
+    RATELIMIT_INVITATION = os.environ.get("RATELIMIT_INVITATION", "10 per minute; 50 per hour")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "10 per minute; 50 per hour")
+    RATELIMIT_VERIFY = os.environ.get("RATELIMIT_VERIFY", "30 per minute; 300 per hour")
+    RATELIMIT_EXPORT_PER_USER = os.environ.get("RATELIMIT_EXPORT_PER_USER", "10 per minute; 60 per hour")
+    RATELIMIT_LETTER_BATCH_PER_USER = os.environ.get("RATELIMIT_LETTER_BATCH_PER_USER", "5 per minute; 30 per hour")
+
     def __init__(self) -> None:
         if not self.SECRET_KEY:
             self.SECRET_KEY = _local_secret_key()
@@ -124,6 +148,8 @@ class TestConfig(Config):
     MAIL_PORT = 0  # set by the SMTP fixture
     SERVICE_URL = "http://localhost"
     GRANT_ID_PREFIX = "360G-test"
+    # Counted in this process, whatever REDIS_URL says; tests/conftest.py empties the counts before each test.
+    RATELIMIT_STORAGE_URI = "memory://"
 
     def __init__(self) -> None:
         # Read when the app is built, not when this module is imported: the test suite sets TEST_DATABASE_URL (a

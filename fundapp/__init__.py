@@ -35,6 +35,7 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from fundapp.core import limits
     from fundapp.core.database import install_sqlite_fixes
     from fundapp.core.jobs import configure_huey
     from fundapp.core.security import content_security_policy
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
+    limits.register(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

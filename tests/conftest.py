@@ -109,3 +109,12 @@ def mail(smtp_sink: SMTPSink) -> SMTPSink:
     """The SMTP sink, emptied for this test."""
     smtp_sink.clear()
     return smtp_sink
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Every test starts with no attempts counted: the suite signs in from 127.0.0.1 all day long."""
+    from fundapp.extensions import limiter
+
+    if getattr(limiter, "initialized", False) and limiter.enabled:
+        limiter.reset()

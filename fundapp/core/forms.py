@@ -22,6 +22,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from fundapp.core.clock import format_time, parse_date_parts, parse_time_of_day
 from fundapp.core.errors import DomainError
+from fundapp.core.limits import breach_message
 from fundapp.core.money import MoneyParseError, parse_pounds, pence_to_input
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,13 +33,33 @@ CSRF_MESSAGE = (
 
 
 class Form(FlaskForm):
-    """FlaskForm with a person-friendly message when the CSRF token fails."""
+    """FlaskForm with a person-friendly message when the CSRF token fails, or when a rate limit was hit."""
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators=extra_validators)
         if getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
             self.csrf_token.errors = [CSRF_MESSAGE]
+        too_many = breach_message()
+        if too_many is not None:
+            _show_only(self, too_many)
+            return False
         return valid
+
+    def validate_on_submit(self, extra_validators: Any = None) -> bool:
+        valid = super().validate_on_submit(extra_validators=extra_validators)
+        too_many = breach_message()
+        if too_many is not None and self.is_submitted():
+            _show_only(self, too_many)  # again: a form's own validate() may add errors after ours
+            return False
+        return valid
+
+
+def _show_only(form: FlaskForm, message: str) -> None:
+    """Put message at the form's first field a person sees (its button when it has no other), and nothing else."""
+    shown = [field for field in form if field.type not in ("CSRFTokenField", "HiddenField")]
+    target = next((field for field in shown if field.type != "SubmitField"), shown[0] if shown else None)
+    for field in form:
+        field.errors = [message] if field is target else []
 
 
 def keeps_input_on_csrf_error(view: F) -> F:

@@ -26,6 +26,7 @@ from fundapp.core.auth import authorize, public, safe_next_url, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.limits import limited
 from fundapp.core.money import pence_to_input
 from fundapp.core.transactions import commits
 
@@ -184,6 +185,7 @@ def invite_member(organisation_id: int):
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 @public
+@limited("RATELIMIT_INVITATION", audit=True)
 @commits
 def accept_invitation(token: str):
     try:

@@ -14,9 +14,11 @@ from fundapp.accounts.forms import (
     SignInForm,
 )
 from fundapp.accounts.models import User
+from fundapp.accounts.queries import normalise_email
 from fundapp.core.auth import public, safe_next_url
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.limits import by_form_field, limited
 from fundapp.core.transactions import commits
 
 
@@ -29,6 +31,7 @@ def start_session(user: User) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limited("RATELIMIT_REGISTER", audit=True)
 @commits
 @keeps_input_on_csrf_error
 def register():
@@ -55,6 +58,8 @@ def register():
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
+@limited("RATELIMIT_SIGN_IN", audit=True)
+@limited("RATELIMIT_SIGN_IN_PER_ACCOUNT", by_form_field("email", normalise_email), audit=True)
 @commits
 @keeps_input_on_csrf_error
 def sign_in():
@@ -92,6 +97,8 @@ def sign_out():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
+@limited("RATELIMIT_PASSWORD_RESET_REQUEST", audit=True)
+@limited("RATELIMIT_PASSWORD_RESET_REQUEST_PER_ACCOUNT", by_form_field("email", normalise_email), audit=True)
 @commits
 @keeps_input_on_csrf_error
 def forgot_password():
@@ -104,6 +111,7 @@ def forgot_password():
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
+@limited("RATELIMIT_PASSWORD_RESET", audit=True)
 @commits
 @keeps_input_on_csrf_error
 def reset_password(token: str):

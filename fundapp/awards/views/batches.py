@@ -24,6 +24,7 @@ from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error
+from fundapp.core.limits import by_user, limited
 from fundapp.core.transactions import commits
 from fundapp.core.uploads import format_file_size
 from fundapp.programmes.models import Round
@@ -89,6 +90,7 @@ def _render_batches(round_: Round, form: StartLetterBatchForm, status: int = 200
 
 @bp.route("/staff/calls/<int:round_id>/letters", methods=["GET", "POST"])
 @signed_in
+@limited("RATELIMIT_LETTER_BATCH_PER_USER", by_user)
 @commits
 def letter_batches(round_id: int):
     round_ = viewed_round(round_id)

@@ -14,10 +14,13 @@ from fundapp.awards import bp, queries
 from fundapp.awards.forms.verify import VerifyLookupForm
 from fundapp.awards.states import AWARD_PUBLIC_LABELS
 from fundapp.core.auth import public
+from fundapp.core.limits import limited
 
 
 @bp.get("/verify")
 @public
+# A public lookup of codes: each look-up counts (a GET here), the empty page does not.
+@limited("RATELIMIT_VERIFY", methods=("GET",), exempt_when=lambda: "code" not in request.args)
 def verify_lookup():
     form = VerifyLookupForm(request.args)
     if "code" in request.args:
@@ -30,6 +33,7 @@ def verify_lookup():
 
 @bp.get("/verify/<code>")
 @public
+@limited("RATELIMIT_VERIFY", methods=("GET",))
 def verify(code: str):
     award = queries.find_award_by_code(code)
     if award is None or award.letter_issued_at is None:

@@ -20,6 +20,7 @@ from fundapp.core.auth import authorize, signed_in
 from fundapp.core.clock import format_date, utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.limits import by_user, limited
 from fundapp.core.transactions import commits
 from fundapp.core.wording import plural
 from fundapp.reporting import bp, permissions, queries, services
@@ -83,6 +84,7 @@ def _render_exports(form: ExportForm, status: int = 200) -> Any:
 
 @bp.route("/staff/exports", methods=["GET", "POST"])
 @signed_in
+@limited("RATELIMIT_EXPORT_PER_USER", by_user)
 @commits
 @keeps_input_on_csrf_error
 def exports():
