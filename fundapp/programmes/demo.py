@@ -7,15 +7,19 @@ table is printed every time. The organisations and people are fictional.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts import services as account_services
+from fundapp.accounts import two_factor
 from fundapp.accounts.models import User
 from fundapp.accounts.states import STAFF_ROLE_LABELS, LegalType, StaffRole
 from fundapp.core.clock import london_to_utc, london_today
+from fundapp.core.errors import DomainError
 from fundapp.programmes import queries, services
 from fundapp.programmes.models import Fund, Round
 from fundapp.programmes.question_sets import default_question_set
@@ -385,6 +389,9 @@ class _Loader:
         return user
 
     def role(self, user: User, role: StaffRole, *, fund_id: int | None = None, round_id: int | None = None) -> None:
+        if user.totp_enabled_at is None:  # staff must have two-factor authentication: a published demo key
+            two_factor.set_up_with_known_secret(user=user, secret=demo_totp_secret(user.email))
+            self.created.append(f"two-factor key: {user.email}")
         if any((a.role, a.fund_id, a.round_id) == (role, fund_id, round_id) for a in user.role_assignments):
             return
         account_services.assign_role(actor=self.admin, user=user, role=role, fund_id=fund_id, round_id=round_id)
@@ -491,6 +498,23 @@ def close_previous_call() -> None:
     if round_ is not None and round_.status == RoundStatus.OPEN:
         admin = account_queries.find_user_by_email(PEOPLE[0].email)
         services.close_round(actor=admin, round_=round_, reason="Demo: an earlier call that has closed")
+
+
+def demo_totp_secret(email: str) -> str:
+    """The demo person's fixed two-factor key (base32): published like their password, so never use it for real."""
+    digest = hashlib.sha256(f"fundapp demo two-factor key for {email}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode()
+
+
+def demo_code(email: str) -> tuple[str, str]:
+    """(the current 6-digit code, the key) for a demo staff member, as their authenticator app would show it.
+
+    Raises DomainError for anyone who is not a demo staff member still using the published key."""
+    person = next((p for p in PEOPLE if p.email == email.strip().lower() and p.staff_role is not None), None)
+    user = account_queries.find_user_by_email(email) if person is not None else None
+    if person is None or user is None or user.totp_secret != demo_totp_secret(person.email):
+        raise DomainError(f"{email} is not one of the demo's staff with the published two-factor key")
+    return two_factor.current_code(user.totp_secret), two_factor.grouped_secret(user.totp_secret)
 
 
 def sign_in_table() -> str:

@@ -18,6 +18,7 @@ from fundapp.programmes.demo import (
     OTHER_APPLICANTS,
     PREVIOUS_CALL,
     close_previous_call,
+    demo_code,
     load_demo,
     sign_in_table,
 )
@@ -47,6 +48,18 @@ def load_all() -> list[str]:
     return created
 
 
+@demo_cli.command("code")
+@click.argument("email")
+def code(email: str) -> None:
+    """Print a demo staff member's current two-factor code, and the key that adds them to an authenticator app."""
+    try:
+        current, key = demo_code(email)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Code for {email} now: {current} (it changes every 30 seconds, and each code works once).")
+    click.echo(f"To use an authenticator app instead, add a key by hand: {key} (time-based, 6 digits, 30 seconds).")
+
+
 @demo_cli.command("load")
 def load() -> None:
     """Load the demo Shared Endeavour Fund (SEF-5 assessed, decided and awarded, with interim reports in every state;
@@ -66,6 +79,10 @@ def load() -> None:
     click.echo(sign_in_table())
     click.echo(
         f"The {len(OTHER_APPLICANTS)} other organisations that applied (hello@….example.org) use the same password."
+    )
+    click.echo(
+        "Staff (the first six) also give a two-factor code after the password: `flask demo code <email>` prints the "
+        "current one, and the key to add to an authenticator app instead."
     )
     walkthrough = try_monitoring()
     if walkthrough:

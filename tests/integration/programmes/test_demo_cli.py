@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -25,7 +26,7 @@ from fundapp.core.clock import utcnow
 from fundapp.core.documents import StoredDocument
 from fundapp.extensions import db
 from fundapp.programmes import queries
-from fundapp.programmes.demo import DEMO_PASSWORD, OTHER_APPLICANTS, PEOPLE, PREVIOUS_BUDGET_PENCE
+from fundapp.programmes.demo import DEMO_PASSWORD, OTHER_APPLICANTS, PEOPLE, PREVIOUS_BUDGET_PENCE, demo_totp_secret
 from fundapp.programmes.models import (
     Criterion,
     CriterionDescriptor,
@@ -140,6 +141,7 @@ def test_demo_load_twice_creates_everything_once_and_prints_the_sign_ins_both_ti
             assert person.email in output
         assert DEMO_PASSWORD in output
         assert f"The {len(OTHER_APPLICANTS)} other organisations that applied" in output
+        assert "flask demo code <email>" in output
 
 
 @pytest.mark.usefixtures("loaded_demo")
@@ -213,3 +215,22 @@ def test_a_demo_person_can_sign_in_with_the_demo_password(app: Flask) -> None:
     sign_in(client, user, password=DEMO_PASSWORD)
     current = queries.find_round_by_code("SEF-6")
     assert client.get(f"/staff/calls/{current.id}").status_code == 200  # type: ignore[union-attr]
+
+
+@pytest.mark.usefixtures("loaded_demo")
+def test_demo_staff_have_the_published_two_factor_key_and_flask_demo_code_prints_their_code(app: Flask) -> None:
+    fund_manager = next(p for p in PEOPLE if p.staff_role == StaffRole.FUND_MANAGER)
+    user = db.session.scalar(sa.select(User).where(User.email == fund_manager.email))
+    assert user is not None and user.totp_enabled_at is not None
+    assert user.totp_secret == demo_totp_secret(fund_manager.email)
+    applicant = db.session.scalar(sa.select(User).where(User.email == "applicant@example.org"))
+    assert applicant is not None and applicant.totp_secret is None
+
+    result = app.test_cli_runner().invoke(args=["demo", "code", fund_manager.email])
+
+    assert result.exit_code == 0, result.output
+    assert f"Code for {fund_manager.email} now: {pyotp.TOTP(user.totp_secret).now()}" in result.output
+    assert "authenticator app" in result.output
+    refused = app.test_cli_runner().invoke(args=["demo", "code", "applicant@example.org"])
+    assert refused.exit_code != 0
+    assert "not one of the demo's staff" in refused.output
