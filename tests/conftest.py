@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +80,14 @@ class _ConnectionBoundSession(Session):
 @pytest.fixture()
 def db_session(app: Flask) -> Iterator[Any]:
     """Each test runs in a transaction that is rolled back; commits inside it (views, jobs) become savepoints."""
+    with rolled_back_session(app) as session:
+        yield session
+
+
+@contextmanager
+def rolled_back_session(app: Flask) -> Iterator[Any]:
+    """An app context whose database session, and every request's, works inside one transaction rolled back at the
+    end (db_session's, and a module's shared world in tests/integration/security)."""
     from fundapp.extensions import db
 
     with app.app_context():
