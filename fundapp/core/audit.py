@@ -27,6 +27,42 @@ class AuditEvent(Base):
     ip_address: Mapped[str | None] = mapped_column(sa.String(64))
 
 
+class AuditIsAppendOnly(RuntimeError):
+    """Something tried to change or delete an audit event: the trail is append-only."""
+
+
+def _refuse_change(_mapper: Any, _connection: Any, target: AuditEvent) -> None:
+    state = sa.inspect(target)
+    if any(attr.history.has_changes() for attr in state.attrs):
+        raise AuditIsAppendOnly(f"Audit event {target.id} may not be changed: the audit trail is append-only")
+
+
+def _refuse_delete(_mapper: Any, _connection: Any, target: AuditEvent) -> None:
+    raise AuditIsAppendOnly(f"Audit event {target.id} may not be deleted: the audit trail is append-only")
+
+
+def _refuse_bulk_change(orm_execute_state: Any) -> None:
+    if not (orm_execute_state.is_update or orm_execute_state.is_delete):
+        return
+    mapper = orm_execute_state.bind_mapper
+    if mapper is not None and mapper.class_ is AuditEvent:
+        raise AuditIsAppendOnly("Audit events may not be updated or deleted: the audit trail is append-only")
+
+
+# In every app: the ORM refuses to update or delete an audit event (row by row, or in bulk). On PostgreSQL a
+# trigger refuses it in the database too (migration 5d1a0c3e7f21).
+sa.event.listen(AuditEvent, "before_update", _refuse_change)
+sa.event.listen(AuditEvent, "before_delete", _refuse_delete)
+
+
+def install_append_only() -> None:
+    """Refuse bulk UPDATE/DELETE statements on audit events issued through any ORM session."""
+    from sqlalchemy.orm import Session
+
+    if not sa.event.contains(Session, "do_orm_execute", _refuse_bulk_change):
+        sa.event.listen(Session, "do_orm_execute", _refuse_bulk_change)
+
+
 class _HasId(Protocol):
     id: int
 

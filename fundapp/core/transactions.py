@@ -73,13 +73,20 @@ def after_rollback(callback: Callable[[], None]) -> None:
 
 
 def commit_unit_of_work() -> None:
-    """Commit the session, then run the after-commit callbacks. Used by @commits, CLI commands and jobs."""
+    """Commit the session, then run the after-commit callbacks; if the commit fails, roll back (running the
+    after-rollback callbacks) and re-raise. Used by @commits, CLI commands and jobs."""
     from fundapp.extensions import db
 
     check_changes_are_audited(db.session)
     callbacks = db.session.info.pop("after_commit", [])
+    try:
+        db.session.commit()
+    except Exception:
+        # The database failed (or refused) at the commit: nothing of the unit of work is kept, so undo what was
+        # done outside it too (e.g. delete the files written for it), then let the error page say so.
+        rollback_unit_of_work()
+        raise
     db.session.info.pop("after_rollback", None)
-    db.session.commit()
     for callback in callbacks:
         callback()
 
@@ -149,10 +156,14 @@ def forget_unaudited_changes(session: Any) -> None:
 
 
 def install_audit_tracking() -> None:
-    """Note what each transaction changes (see check_changes_are_audited); installed once, in every app."""
+    """Note what each transaction changes (see check_changes_are_audited) and keep audit events append-only;
+    installed once, in every app."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
+    from fundapp.core.audit import install_append_only
+
+    install_append_only()
     for name, listener in (
         ("before_flush", _note_changes),
         ("after_commit", _forget_changes),
