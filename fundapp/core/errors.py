@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from flask import render_template
-from sqlalchemy.exc import NoResultFound
+from flask import render_template, request
+from sqlalchemy.exc import DBAPIError, NoResultFound
 from werkzeug.exceptions import HTTPException
 
 if TYPE_CHECKING:
@@ -55,11 +55,13 @@ ERROR_TITLES = {
     413: "The file or form you sent is too large",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
 }
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Render friendly pages for HTTP errors; a missing row (NoResultFound) is a 404 in one place."""
+    """Render friendly pages for HTTP errors; a missing row (NoResultFound) is a 404 in one place, and a database
+    that fails mid-request (gone away, refused, timed out) a 503, logged, its unit of work rolled back."""
 
     def render(code: int):
         title = ERROR_TITLES.get(code, "Sorry, there is a problem")
@@ -69,11 +71,20 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if exc.code is None or exc.code < 400:
             return exc
+        if exc.code == 403:
+            from fundapp.core.audit import record_access_denied
+
+            record_access_denied()
         return render(exc.code)
 
     @app.errorhandler(NoResultFound)
     def not_found(_exc: NoResultFound):
         return render(404)
+
+    @app.errorhandler(DBAPIError)
+    def database_failed(exc: DBAPIError):
+        app.logger.error("Database error during %s %s", request.method, request.path, exc_info=exc)
+        return render(503)
 
     @app.errorhandler(500)
     def server_error(_exc: Exception):
