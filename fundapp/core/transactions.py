@@ -156,10 +156,14 @@ def forget_unaudited_changes(session: Any) -> None:
 
 
 def install_audit_tracking() -> None:
-    """Note what each transaction changes (see check_changes_are_audited); installed once, in every app."""
+    """Note what each transaction changes (see check_changes_are_audited) and keep audit events append-only;
+    installed once, in every app."""
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
+    from fundapp.core.audit import install_append_only
+
+    install_append_only()
     for name, listener in (
         ("before_flush", _note_changes),
         ("after_commit", _forget_changes),
