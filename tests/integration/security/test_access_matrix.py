@@ -14,7 +14,7 @@ values come from DEFAULT_VALUES by argument name unless the row gives its own), 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,9 @@ import pytest
 from flask import Flask
 
 from fundapp.extensions import db, limiter
-from tests.conftest import rolled_back_session
-from tests.helpers import IsolatedClient, isolated_client, sign_in
-from tests.integration.security.world import Role, World, build_world
+from tests.helpers import IsolatedClient
+from tests.integration.security.conftest import Matrix, browser_as
+from tests.integration.security.world import Role, World
 
 ROLES = list(Role)
 OK, SIGN_IN = "ok", "in"
@@ -255,38 +255,6 @@ MATRIX: dict[str, Row] = {
 }
 
 
-@dataclass
-class Matrix:
-    world: World
-    cookies: dict[Role, str | None]
-
-
-@pytest.fixture(scope="module")
-def matrix(app: Flask) -> Iterator[Matrix]:
-    with rolled_back_session(app):
-        with app.test_request_context():
-            world = build_world()
-        cookies = {role: _signed_in_cookie(app, user) for role, user in world.people.items()}
-        yield Matrix(world=world, cookies=cookies)
-
-
-def _signed_in_cookie(app: Flask, user: Any) -> str | None:
-    """The session cookie of a browser signed in as user (None: anonymous) holding a CSRF token."""
-    browser = isolated_client(app)
-    if user is not None:
-        sign_in(browser, user)
-    browser.get("/sign-in" if user is None else "/help")
-    cookie = browser.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    return cookie.value if cookie else None
-
-
-def _browser(app: Flask, cookie: str | None) -> IsolatedClient:
-    browser = isolated_client(app)
-    if cookie is not None:
-        browser.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
-    return browser
-
-
 def _csrf(browser: IsolatedClient) -> str:
     with browser.session_transaction() as session:
         raw = session.get("csrf_token")
@@ -317,7 +285,8 @@ def _outcome(method: str, response: Any) -> Any:
     return OK if status in (200, 204, 302, 303, 400, 422) else status
 
 
-def _url(app: Flask, endpoint: str, world: World, values: str | None) -> str:
+def url_for_row(app: Flask, endpoint: str, world: World, values: str | None) -> str:
+    """The endpoint's URL for the world's objects (the row's own values, else DEFAULT_VALUES by argument name)."""
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     given = _VALUES[values](world) if values else {}
     arguments = {name: given[name] if name in given else DEFAULT_VALUES[name](world) for name in rule.arguments}
@@ -329,7 +298,7 @@ def _url(app: Flask, endpoint: str, world: World, values: str | None) -> str:
 
 def try_every_role(app: Flask, matrix: Matrix, endpoint: str, values: str | None) -> dict[tuple[Role, str], Any]:
     """What each role gets from each method of the endpoint, each attempt in a savepoint rolled back after it."""
-    url = _url(app, endpoint, matrix.world, values)
+    url = url_for_row(app, endpoint, matrix.world, values)
     _, methods = _methods(app)[endpoint]
     got = {}
     for method in sorted(methods):
@@ -338,7 +307,7 @@ def try_every_role(app: Flask, matrix: Matrix, endpoint: str, values: str | None
             db.session.connection()  # emits the SAVEPOINT now: the requests below use sessions of their own
             limiter.reset()  # twenty people posting an empty form from one address is not an attack
             try:
-                browser = _browser(app, matrix.cookies[role])
+                browser = browser_as(app, matrix, role)
                 if method == "GET":
                     response = browser.get(url)
                 else:
