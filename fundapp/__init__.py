@@ -175,7 +175,13 @@ def register_cli(app: Flask) -> None:
 
 
 def _load_user(session_token: str):  # type: ignore[no-untyped-def]
-    """Flask-Login stores the user's session token; rotating the token ends every session that holds it."""
+    """Flask-Login stores the user's session token; rotating the token ends every session that holds it. Someone given
+    a staff role while signed in without two-factor authentication is signed out until they set it up, so being
+    signed in always means every factor the person must give was given."""
+    from fundapp.accounts import two_factor
     from fundapp.accounts.queries import find_user_by_session_token
 
-    return find_user_by_session_token(session_token)
+    user = find_user_by_session_token(session_token)
+    if user is not None and two_factor.must_set_up(user):
+        return None
+    return user

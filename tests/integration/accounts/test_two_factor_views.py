@@ -340,3 +340,20 @@ def test_only_admins_reset_two_factor(client: FlaskClient) -> None:
     sign_in(client, staff_user(StaffRole.FUND_MANAGER))
 
     assert client.get(f"/admin/users/{person.id}/two-factor/reset").status_code == 403
+
+
+def test_someone_given_a_staff_role_while_signed_in_must_set_up_two_factor_first(
+    app: Flask, client: FlaskClient, db_session: Any
+) -> None:
+    person = UserFactory()
+    sign_in(client, person)
+    admin = staff_user(StaffRole.ADMIN)
+    admin_browser = isolated_client(app)
+    sign_in(admin_browser, admin)
+
+    post_form(admin_browser, f"/admin/users/{person.id}", {"role": "assessor", "scope": ""})
+
+    db_session.expire_all()
+    assert two_factor.must_set_up(db_session.get(User, person.id))
+    assert client.get("/account").headers["Location"].startswith("/sign-in")
+    assert _password_step(client, person).headers["Location"] == SET_UP_PAGE
