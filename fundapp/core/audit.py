@@ -110,3 +110,27 @@ def record_read_event(
     event = record_event(action, actor=actor, subject=subject, data=data)
     commit_read_audit()
     return event
+
+
+def record_access_denied() -> None:
+    """Record that a signed-in person was refused a page (403), with the method and path; never fails the page.
+
+    Anonymous people are sent to sign in instead, and 404s are not recorded (nothing was refused that they knew of).
+    """
+    from flask import current_app
+    from flask_login import current_user
+
+    from fundapp.core.transactions import rollback_unit_of_work
+
+    if not has_request_context() or not current_user.is_authenticated:
+        return
+    try:
+        rollback_unit_of_work()  # a refused request keeps nothing else it did
+        record_read_event(
+            "auth.access_denied",
+            actor=current_user,
+            data={"method": request.method, "path": request.path[:500]},
+        )
+    except Exception:  # the refusal page matters more than its audit line (e.g. the database is away)
+        current_app.logger.exception("Could not record a refused request")
+        rollback_unit_of_work()
