@@ -9,8 +9,8 @@ attempt goes in:
 - by_form_field(name, normalise): an account named in the form, normalised ("  Person@Example.org " is
   "person@example.org") and hashed. With the field empty or missing it falls back to the IP: never one bucket
   that everybody shares, so nobody can lock everybody out (the trap of Hypha's bug #4943).
-- by_user: the signed-in user (the IP for anyone not signed in).
-- by_session_value(name, item): a value the session holds, like the user half-way through signing in (else the IP).
+- by_user: the signed-in user (the IP for anyone not signed in); by_user_id(get) the user get() names, like the
+  one half-way through signing in, in the same bucket as once they are signed in (else the IP).
 
 Only POSTs count unless a view says otherwise; a GET of the page never does. Each setting is its own bucket, shared
 by the views that declare it.
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, make_response, render_template, request, session
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask_limiter import RateLimitExceeded, RequestLimit
 from flask_login import current_user
 from limits import parse
@@ -82,24 +82,22 @@ def by_form_field(name: str, normalise: Callable[[str], str]) -> Callable[[], st
     return key
 
 
-def by_user() -> str:
-    """The signed-in user; the IP for anyone else."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
-    return by_ip()
-
-
-def by_session_value(name: str, item: str | None = None) -> Callable[[], str]:
-    """A value the session holds (session[name], or session[name][item]: e.g. the user half-way through signing
-    in); the IP when there is none."""
+def by_user_id(user_id: Callable[[], object | None]) -> Callable[[], str]:
+    """The user that user_id() names (e.g. the one half-way through signing in); the IP when it names none."""
 
     def key() -> str:
-        value: Any = session.get(name)
-        if item is not None:
-            value = value.get(item) if isinstance(value, dict) else None
-        return f"pending:{_hashed(str(value))}" if value not in (None, "") else by_ip()
+        value = user_id()
+        return f"user:{value}" if value not in (None, "") else by_ip()
 
     return key
+
+
+def _signed_in_user_id() -> object | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+# The signed-in user; the IP for anyone else.
+by_user = by_user_id(_signed_in_user_id)
 
 
 # --- declaring limits ---------------------------------------------------------------------------------------

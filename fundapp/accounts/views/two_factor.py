@@ -28,6 +28,7 @@ from fundapp.core.auth import public, requires, safe_next_url, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.limits import by_user, by_user_id, limited
 from fundapp.core.pdf import qr_svg
 from fundapp.core.transactions import commits
 
@@ -78,6 +79,12 @@ def _sign_in_fully(user: User) -> None:
     start_session(user)
 
 
+def _pending_user_id() -> object | None:
+    """Who is half-way through signing in, for rate limits (the same bucket as once they are signed in)."""
+    marker: Any = session.get(PENDING)
+    return marker.get("user_id") if isinstance(marker, dict) else None
+
+
 def _timed_out() -> Response:
     session.pop(PENDING, None)
     flash(TIMED_OUT)
@@ -86,6 +93,8 @@ def _timed_out() -> Response:
 
 @bp.route("/sign-in/code", methods=["GET", "POST"], endpoint="two_factor")
 @public
+@limited("RATELIMIT_TWO_FACTOR", audit=True)
+@limited("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", by_user_id(_pending_user_id), audit=True)
 @commits
 @keeps_input_on_csrf_error
 def code_step():
@@ -148,6 +157,8 @@ def _show_recovery_codes(codes: list[str], continue_url: str, *, first_time: boo
 
 @bp.route("/sign-in/set-up-two-factor", methods=["GET", "POST"])
 @public
+@limited("RATELIMIT_TWO_FACTOR", audit=True)
+@limited("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", by_user_id(_pending_user_id), audit=True)
 @commits
 @keeps_input_on_csrf_error
 def two_factor_setup():
@@ -196,6 +207,7 @@ def two_factor_settings():
 
 @bp.route("/account/two-factor/turn-on", methods=["GET", "POST"])
 @signed_in
+@limited("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", by_user, audit=True)
 @commits
 @keeps_input_on_csrf_error
 def two_factor_turn_on():
@@ -226,6 +238,7 @@ def two_factor_turn_on():
 
 @bp.route("/account/two-factor/turn-off", methods=["GET", "POST"])
 @requires(permissions.may_turn_off_two_factor)
+@limited("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", by_user, audit=True)
 @commits
 @keeps_input_on_csrf_error
 def two_factor_turn_off():
@@ -249,6 +262,7 @@ def two_factor_turn_off():
 
 @bp.route("/account/two-factor/recovery-codes", methods=["GET", "POST"])
 @signed_in
+@limited("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", by_user, audit=True)
 @commits
 @keeps_input_on_csrf_error
 def recovery_codes_new():

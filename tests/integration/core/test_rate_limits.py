@@ -9,11 +9,13 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import pyotp
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 
+from fundapp.accounts.states import StaffRole
 from fundapp.core.audit import AuditEvent
 from fundapp.core.limits import wait_words
 from fundapp.extensions import db, limiter
@@ -265,8 +267,6 @@ def test_verification_look_ups_are_limited_per_ip_but_the_empty_page_is_not(clie
 
 
 def test_exports_are_limited_per_user_and_the_form_is_shown_again(client, db_session, limits) -> None:
-    from fundapp.accounts.states import StaffRole
-
     limits("RATELIMIT_EXPORT_PER_USER", "2 per minute")
     busy, colleague = staff_user(StaffRole.FINANCE_OFFICER), staff_user(StaffRole.FINANCE_OFFICER)
     sign_in_as(client, busy)
@@ -378,3 +378,60 @@ def test_with_redis_the_limits_are_counted_across_app_instances(redis_worker, db
     second = redis_worker()
     assert _sign_in(isolated_client(second), "w2@example.org", ip="10.13.0.1").status_code == 200
     assert _sign_in(isolated_client(second), "w2@example.org", ip="10.13.0.1").status_code == 429
+
+
+# --- the two-factor code step ------------------------------------------------------------------------------------
+
+
+def _pending(user: Any, ip: str = "127.0.0.1") -> FlaskClient:
+    """A browser that gave user's right password and now stands at the code step."""
+    browser = isolated_client(current_app._get_current_object())
+    response = _sign_in(browser, user.email, DEFAULT_PASSWORD, ip=ip)
+    assert response.headers["Location"].endswith("/sign-in/code")
+    return browser
+
+
+def _code(browser: FlaskClient, code: str, ip: str, url: str = "/sign-in/code") -> Any:
+    return _post(browser, url, {"code": code}, ip)
+
+
+def test_guessing_codes_for_one_person_from_many_ips_is_stopped_for_that_person_only(
+    client, db_session, limits
+) -> None:
+    limits("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", "3 per 15 minutes")
+    target, colleague = staff_user(StaffRole.ASSESSOR), staff_user(StaffRole.ASSESSOR)
+    browser = _pending(target)
+    _code(browser, "000000", ip="10.20.0.1")
+    _code(browser, "000001", ip="10.20.0.2")
+    _post(browser, "/sign-in/code?use=recovery", {"code": "AAAA-BBBB"}, ip="10.20.0.3")  # the same bucket
+    blocked = _code(browser, pyotp.TOTP(target.totp_secret).now(), ip="10.20.0.4")
+    assert blocked.status_code == 429
+    assert error_summary(blocked) == ["Too many attempts. Wait 15 minutes and try again"]
+    assert field_error(blocked, "code") == "Too many attempts. Wait 15 minutes and try again"
+    assert page_title(blocked).startswith("Error: Enter the code")
+    other = _pending(colleague, ip="10.20.0.4")
+    assert _code(other, pyotp.TOTP(colleague.totp_secret).now(), ip="10.20.0.4").status_code == 302
+    assert [e.data["key"] for e in _events("auth.rate_limited")] == ["user"]
+
+
+def test_one_ip_guessing_codes_for_several_people_is_stopped(client, db_session, limits) -> None:
+    limits("RATELIMIT_TWO_FACTOR", "2 per minute")
+    first, second = staff_user(StaffRole.ASSESSOR), staff_user(StaffRole.FINANCE_OFFICER)
+    _code(_pending(first), "000000", ip="10.21.0.1")
+    browser = _pending(second)
+    for _ in range(5):
+        assert browser.get("/sign-in/code", **_from("10.21.0.1")).status_code == 200  # looking never counts
+    _code(browser, "000000", ip="10.21.0.1")
+    assert _code(browser, pyotp.TOTP(second.totp_secret).now(), ip="10.21.0.1").status_code == 429
+    assert _code(browser, pyotp.TOTP(second.totp_secret).now(), ip="10.21.0.2").status_code == 302
+
+
+def test_the_two_factor_pages_of_your_account_are_limited_per_user(client, db_session, limits) -> None:
+    limits("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", "1 per 15 minutes")
+    user = UserFactory()
+    sign_in_as(client, user)
+    data = {"password": WRONG, "code": "000000"}
+    assert _post(client, "/account/two-factor/turn-on", data).status_code in (200, 422)
+    blocked = _post(client, "/account/two-factor/turn-on", data)
+    assert blocked.status_code == 429
+    assert error_summary(blocked) == ["Too many attempts. Wait 15 minutes and try again"]
