@@ -3,11 +3,12 @@ removes an organisation's personal data once its retention period has passed (an
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts.permissions import is_admin
+from fundapp.core import storage
 from fundapp.core.auth import requires, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
@@ -29,11 +30,7 @@ def your_data_download():
     result = personal_data.download_personal_data(
         actor=current_user._get_current_object(), service_name=current_app.config["SERVICE_NAME"]
     )
-    response = Response(result.data, mimetype="application/zip")
-    response.headers["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return storage.send_bytes(result.data, download_name=result.filename, mimetype="application/zip")
 
 
 @bp.get("/admin/personal-data")
