@@ -274,3 +274,15 @@ def crawl_as(app: Flask, role: str) -> tuple[IsolatedClient, Crawl]:
     """Sign in as role and crawl from its starting pages; the client stays signed in for what comes next."""
     client = client_as(app, role)
     return client, crawl(client, role, STARTS[role])
+
+
+class CrawlsByRole(dict[str, tuple[IsolatedClient, Crawl]]):
+    """Each role's signed-in client and crawl, made the first time a test asks for the role (once per module)."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, role: str) -> tuple[IsolatedClient, Crawl]:
+        self[role] = crawl_as(self.app, role)
+        return self[role]

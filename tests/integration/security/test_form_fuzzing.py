@@ -34,7 +34,7 @@ from werkzeug.datastructures import MultiDict
 from fundapp.extensions import db
 from tests.helpers import IsolatedClient
 from tests.integration.programmes.test_demo_cli import LoadedDemo, loaded_demo
-from tests.integration.security.crawler import ROLES, Crawl, Field, Form, crawl_as
+from tests.integration.security.crawler import ROLES, CrawlsByRole, Field, Form
 
 __all__ = ["loaded_demo"]
 
@@ -161,16 +161,8 @@ def _is_success(response: Any) -> bool:
 
 
 @pytest.fixture(scope="module")
-def world(app: Flask, loaded_demo: LoadedDemo) -> Iterator[dict[str, Any]]:
-    """Crawls per role (made when first asked for) and the data's fingerprint after the demo loaded."""
-    crawls: dict[str, tuple[IsolatedClient, Crawl]] = {}
-
-    class Lazy(dict[str, tuple[IsolatedClient, Crawl]]):
-        def __missing__(self, role: str) -> tuple[IsolatedClient, Crawl]:
-            crawls[role] = crawl_as(app, role)
-            return crawls[role]
-
-    yield {"crawls": Lazy(), "app": app}
+def crawls(app: Flask, loaded_demo: LoadedDemo) -> CrawlsByRole:
+    return CrawlsByRole(app)
 
 
 def _post(client: IsolatedClient, form: Form, body: MultiDict[str, Any]) -> Any:
@@ -216,9 +208,9 @@ def fuzz_form(app: Flask, client: IsolatedClient, role: str, form: Form) -> None
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_form_a_role_can_post_survives_fuzzing(world: dict[str, Any], role: str) -> None:
-    client, crawl = world["crawls"][role]
+def test_every_form_a_role_can_post_survives_fuzzing(crawls: CrawlsByRole, role: str) -> None:
+    client, crawl = crawls[role]
     forms = crawl.forms
     assert forms, f"{role} met no forms on {len(crawl.pages)} pages"
     for form in forms:
-        fuzz_form(world["app"], client, role, form)
+        fuzz_form(crawls.app, client, role, form)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from werkzeug.datastructures import Headers
 
 from fundapp.core.forms import CSRF_MESSAGE
 from tests.integration.programmes.test_demo_cli import LoadedDemo, loaded_demo
-from tests.integration.security.crawler import ORIGIN, ROLES, Crawl, Page, client_as, crawl_as
+from tests.integration.security.crawler import ORIGIN, ROLES, CrawlsByRole, Page, client_as, crawl_as
 
 __all__ = ["loaded_demo"]
 
@@ -27,16 +26,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @pytest.fixture(scope="module")
-def crawls(app: Flask, loaded_demo: LoadedDemo) -> Iterator[dict[str, Crawl]]:
-    """Each role's crawl, made the first time a test asks for it."""
-    done: dict[str, Crawl] = {}
-
-    class Lazy(dict[str, Crawl]):
-        def __missing__(self, role: str) -> Crawl:
-            done[role] = crawl_as(app, role)[1]
-            return done[role]
-
-    yield Lazy()
+def crawls(app: Flask, loaded_demo: LoadedDemo) -> CrawlsByRole:
+    return CrawlsByRole(app)
 
 
 def csp_directives(headers: Headers) -> dict[str, list[str]]:
@@ -123,8 +114,8 @@ def findings_for(page: Page, signed_in: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_page_a_role_reaches_passes_the_passive_scan(crawls: dict[str, Crawl], role: str) -> None:
-    crawl = crawls[role]
+def test_every_page_a_role_reaches_passes_the_passive_scan(crawls: CrawlsByRole, role: str) -> None:
+    crawl = crawls[role][1]
     signed_in = ROLES[role] is not None
     problems = [f"{role} {page.url}: {finding}" for page in crawl.pages for finding in findings_for(page, signed_in)]
     assert len(crawl.pages) > 3, f"{role} reached only {[p.url for p in crawl.pages]}"
