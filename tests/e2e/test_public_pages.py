@@ -21,8 +21,10 @@ def test_sign_in_with_a_wrong_password_then_the_right_one_by_keyboard(window: Ap
     window.field("Password").focus()
     window.page.keyboard.press("Control+A")
     window.page.keyboard.type(DEMO_PASSWORD)
-    window.keyboard_submit("Enter", "Signed in by keyboard")
+    window.keyboard_submit("Enter", "Two-factor code page")
+    window.give_code("fund.manager@example.org", keyboard=True)
     expect(window.page.get_by_role("button", name="Sign out")).to_be_visible()
+    window.arrived("Signed in by keyboard")
 
 
 def test_a_page_that_does_not_exist_and_a_page_for_staff_only(open_browser: Callable[[], AppPage]) -> None:
