@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundapp.core.jobs import in_app_context
+from fundapp.core.jobs import RETRIES, in_app_context, is_final_attempt
 from fundapp.extensions import huey
 
-RETRIES = 3
+__all__ = ["RETRIES", "build_batch_letter", "finish_letter_batch", "run_letter_batch"]
 
 
 def _rollback() -> None:
@@ -106,12 +106,18 @@ def build_batch_letter(batch_id: int, award_id: int, task: Any = None) -> None:
     """Issue one award's letter for the batch and count it; the task that counts the last award queues the finish.
     On its last attempt, an award that still cannot be done (the database stayed locked, a file could not be
     written) is counted as failed so the batch always finishes."""
+    from flask import current_app
+
     try:
         complete = _build(batch_id, award_id)
     except Exception as exc:
         _rollback()
-        if task is not None and task.retries and not huey.immediate:
+        if not is_final_attempt(task):
+            current_app.logger.warning(
+                "Letter for award %s of batch %s failed (%s); it will be retried", award_id, batch_id, exc
+            )
             raise  # huey tries again in a second (a retry in immediate mode would never run)
+        current_app.logger.exception("Letter for award %s of batch %s could not be issued", award_id, batch_id)
         complete = _fail(batch_id, award_id, f"could not be issued ({type(exc).__name__})")
     if complete:
         finish_letter_batch(batch_id)

@@ -13,6 +13,10 @@ from huey.storage import RedisStorage, SqliteStorage
 from fundapp.core.database import write_transactions
 from fundapp.extensions import huey
 
+# How many times a job that does one piece of work (a letter of a batch, an export) is tried again after a failure
+# (a database blip, "database is locked", a file that could not be written) before the failure is final.
+RETRIES = 3
+
 # The app a worker process runs jobs in; set by fundapp.worker (core may not import create_app).
 _worker_app: Flask | None = None
 
@@ -33,6 +37,17 @@ def bind_worker_app(app: Flask) -> None:
     """Used by fundapp.worker: jobs a consumer runs get this app's context."""
     global _worker_app
     _worker_app = app
+
+
+def is_retry(task: Any) -> bool:
+    """Whether this run of a task (`context=True`) is a retry of one that failed."""
+    return task is not None and task.retries < task.default_retries
+
+
+def is_final_attempt(task: Any) -> bool:
+    """Whether a failure of this run of a task (`context=True`) is final: no retries left, or immediate mode (a retry
+    would be scheduled in memory, where nothing runs it)."""
+    return task is None or not task.retries or huey.immediate
 
 
 def in_app_context(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -583,6 +583,26 @@ def claim_export(*, export_id: int, now: datetime) -> ExportJob | None:
     record_event(
         "export.started", actor=None, subject=export, data={"from": "queued", "to": "running", "total": export.total}
     )
+    return _export_job(export, now=now)
+
+
+def resume_export(*, export_id: int, now: datetime) -> ExportJob | None:
+    """For a retry of a job that failed part-way: what to write for an export still running (its count of rows
+    written starts again at 0, the status stays running). Returns None unless the export is running."""
+    reset = db.session.execute(
+        sa.update(Export)
+        .where(Export.id == export_id, Export.status == ExportStatus.RUNNING)
+        .values(done=0)
+        .execution_options(synchronize_session=False)
+    )
+    if reset.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    export = queries.get_export(export_id)
+    db.session.refresh(export)
+    return _export_job(export, now=now)
+
+
+def _export_job(export: Export, *, now: datetime) -> ExportJob:
     return ExportJob(
         export_id=export.id,
         export_format=export.format,
