@@ -166,6 +166,10 @@ ROUTE_ACCESS: dict[str, str] = {
     "reporting.your_data_download": "signed_in",
     "reporting.admin_personal_data": "requires:is_admin",
     "reporting.admin_anonymise": "requires:is_admin",
+    # the audit trail: everything and a person's events (admins); an application's history (its staff)
+    "reporting.audit_log_page": "requires:is_admin",
+    "reporting.user_audit": "requires:is_admin",
+    "reporting.application_history": "signed_in",
 }
 
 SAFE = {"GET", "HEAD", "OPTIONS"}

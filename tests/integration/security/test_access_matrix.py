@@ -228,6 +228,8 @@ MATRIX: dict[str, Row] = {
     "programmes.round_tiers": row("in  404 404 403 403 403 403 403 ok  ok"),
     "reporting.admin_anonymise": row("in  403 403 403 403 403 403 403 ok  403"),
     "reporting.admin_personal_data": row("in  403 403 403 403 403 403 403 ok  403"),
+    "reporting.application_history": row("in  404 404 404 404 404 404 ok  ok  ok"),
+    "reporting.audit_log_page": row("in  403 403 403 403 403 403 403 ok  403"),
     "reporting.approve_report": row("in  404 404 403 403 403 403 403 ok  ok", values="submitted report"),
     "reporting.export_download": row("in  404 404 404 404 404 404 ok  ok  404"),
     "reporting.export_status": row("in  404 404 404 404 404 404 ok  ok  404"),
@@ -250,6 +252,7 @@ MATRIX: dict[str, Row] = {
     "reporting.round_monitoring": row("in  404 404 403 403 403 403 403 ok  ok"),
     "reporting.round_portfolio": row("in  404 404 403 403 403 403 ok  ok  ok"),
     "reporting.round_reports": row("in  404 404 403 403 403 403 ok  ok  ok"),
+    "reporting.user_audit": row("in  403 403 403 403 403 403 403 ok  403"),
     "reporting.your_data": row("in  ok  ok  ok  ok  ok  ok  ok  ok  ok"),
     "reporting.your_data_download": row("in  ok  ok  ok  ok  ok  ok  ok  ok  ok"),
 }
