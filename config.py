@@ -87,7 +87,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
-    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", str(12 * 3600)))
+    # A session ends after this long without activity, and this long after signing in whatever happens (ASVS
+    # 7.3.1 and 7.3.2); the page warns this long before the idle end and offers "Stay signed in".
+    SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+    SESSION_ABSOLUTE_TIMEOUT_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_TIMEOUT_SECONDS", str(12 * 3600)))
+    SESSION_TIMEOUT_WARNING_SECONDS = int(os.environ.get("SESSION_TIMEOUT_WARNING_SECONDS", str(2 * 60)))
+    # The cookie itself lasts no longer than the absolute timeout.
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT_SECONDS
     FORCE_HTTPS = _env_bool("FORCE_HTTPS", False)
     # A CSRF token lasts as long as the session, so a slow applicant never loses a page to it.
     WTF_CSRF_TIME_LIMIT = None

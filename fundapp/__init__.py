@@ -148,6 +148,9 @@ def register_request_hooks(app: Flask) -> None:
     from fundapp.core import security
 
     security.register(app)
+    from fundapp.accounts import sessions
+
+    sessions.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -19,6 +20,7 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
@@ -147,6 +149,51 @@ class ChangePasswordForm(Form):
     )
     new_password = _new_password_field("New password", f"Use {MIN_LENGTH} characters or more.", "Enter a new password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(Form):
+    """A new sign-in email, confirmed with the password and, for people who use it, a two-factor code (the view
+    removes `code` for everyone else)."""
+
+    email = EmailField(
+        "New email address",
+        description="We will send a message to your current address to say it has changed",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your new email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email(EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
+    current_password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
+    )
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code it shows now, or one of your recovery codes",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the 6-digit code from your authenticator app, or a recovery code"),
+            Length(max=40, message="Code must be 40 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Change email address", widget=GovSubmitInput())
+
+
+class AccountAccessForm(Form):
+    """Why an admin disables or re-enables someone's account (kept in the audit log)."""
+
+    reason = TextAreaField(
+        "Reason",
+        description="This is kept in the audit log. The person is not told it.",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired("Enter the reason"),
+            Length(max=500, message="Reason must be 500 characters or fewer"),
+        ],
+    )
 
 
 def _income_to_pence(_form: Any, field: Any) -> None:

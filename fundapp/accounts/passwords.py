@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -9,6 +12,8 @@ _hasher = PasswordHasher()  # Argon2id, t=3, m=64 MiB, p=4 (RFC 9106 second reco
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+TOO_COMMON_MESSAGE = "Choose a less common password: this one is on a list of passwords that attackers try first"
+_COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 # Verified against when the email is unknown, so a failed sign-in takes as long either way.
 _DUMMY_HASH = _hasher.hash("this-account-does-not-exist")
@@ -38,4 +43,21 @@ def password_problem(password: str) -> str | None:
         return f"Password must be {MIN_LENGTH} characters or more"
     if len(password) > MAX_LENGTH:
         return f"Password must be {MAX_LENGTH} characters or fewer"
+    if is_common_password(password):
+        return TOO_COMMON_MESSAGE
     return None
+
+
+def _normalise(password: str) -> str:
+    return "".join(password.casefold().split())
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    lines = _COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(_normalise(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_common_password(password: str) -> bool:
+    """True when the password is on the shipped list of common passwords (any case, spaces ignored)."""
+    return _normalise(password) in _common_passwords()

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from fundapp.accounts import queries
+from fundapp.accounts import queries, two_factor
 from fundapp.accounts.models import (
     Invitation,
     Membership,
@@ -123,7 +123,10 @@ def record_signed_in(*, user: User) -> None:
 
 
 def record_sign_out(*, user: User) -> None:
-    """Audit a sign-out (the session itself is cleared by the view)."""
+    """Audit a sign-out and rotate the session token, so the person's other sessions end too (the view clears
+    this one)."""
+    user.session_token = new_session_token()
+    db.session.flush()
     record_event("auth.signed_out", actor=user, subject=user)
 
 
@@ -189,7 +192,7 @@ def request_password_reset(*, email: str) -> None:
 def check_reset_token(token: str) -> User:
     """The user a reset link belongs to. Raises InvalidToken if it is unknown, used or expired."""
     row = queries.find_valid_reset_token(token, now=utcnow())
-    if row is None:
+    if row is None or not row.user.is_active:
         raise InvalidToken("This link has expired or has already been used. Ask for a new one.")
     return row.user
 
@@ -197,7 +200,7 @@ def check_reset_token(token: str) -> User:
 def reset_password(*, token: str, new_password: str) -> User:
     """Set a new password from a reset link; the link and every other outstanding link stop working."""
     row = queries.find_valid_reset_token(token, now=utcnow())
-    if row is None:
+    if row is None or not row.user.is_active:
         raise InvalidToken("This link has expired or has already been used. Ask for a new one.")
     problem = password_problem(new_password)
     if problem:
@@ -215,6 +218,82 @@ def reset_password(*, token: str, new_password: str) -> User:
     _set_password(row.user, new_password)
     record_event("auth.password_reset", actor=row.user, subject=row.user)
     return row.user
+
+
+def change_email(*, user: User, new_email: str, current_password: str, code: str | None = None) -> str:
+    """Change a person's own sign-in email after their password (and a two-factor code when they use it); emails
+    the old address, rotates the session token (other sessions end) and returns the old address.
+
+    Raises InvalidPassword (current_password), InvalidCode (code) or EmailAlreadyRegistered (email)."""
+    if not verify_password(user.password_hash, current_password):
+        record_event("auth.reauthentication_failed", actor=user, subject=user, data={"during": "email_change"})
+        raise InvalidPassword("Your password is not correct", field="current_password")
+    if two_factor.is_enabled(user):
+        two_factor.check_code(user=user, code=code or "", field="code")
+    new_email = queries.normalise_email(new_email)
+    if new_email == user.email:
+        raise DomainError("Enter a different email address from the one you use now", field="email")
+    if queries.find_user_by_email(new_email) is not None:
+        # Says no more than registration would: that this address cannot be used for another account.
+        raise EmailAlreadyRegistered("You cannot use this email address. Enter a different one", field="email")
+    old_email = user.email
+    user.email = new_email
+    user.session_token = new_session_token()
+    db.session.flush()
+    queue_email(
+        to=old_email,
+        subject="Your email address has been changed",
+        template="accounts/emails/email_changed",
+        context={"name": user.full_name, "new_email": new_email, "support_email": current_app.config["SUPPORT_EMAIL"]},
+    )
+    record_event("user.email_changed", actor=user, subject=user, data={"changes": {"email": [old_email, new_email]}})
+    return old_email
+
+
+def _other_active_admins(user: User) -> int:
+    is_admin = any(a.role == StaffRole.ADMIN for a in user.role_assignments)
+    return queries.count_admins() - (1 if is_admin and user.is_active else 0)
+
+
+def disable_user(*, actor: User, user: User, reason: str) -> None:
+    """Stop someone signing in: every session of theirs ends at once and reset links stop working. Refused for
+    yourself and for the last active admin (DomainError at "reason"). Audited with the reason."""
+    if user.id == actor.id:
+        raise DomainError("You cannot disable your own account. Ask another admin to do it", field="reason")
+    if not user.is_active:
+        raise DomainError(f"{user.full_name}'s account is already disabled", field="reason")
+    if any(a.role == StaffRole.ADMIN for a in user.role_assignments) and _other_active_admins(user) < 1:
+        raise DomainError("You cannot disable the last admin. Give someone else the admin role first", field="reason")
+    user.is_active = False
+    user.session_token = new_session_token()
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    record_event(
+        "user.disabled",
+        actor=actor,
+        subject=user,
+        data={"reason": reason.strip(), "changes": {"is_active": [True, False]}},
+    )
+
+
+def enable_user(*, actor: User, user: User, reason: str) -> None:
+    """Let a disabled person sign in again (they sign in afresh). Raises DomainError if already active."""
+    if user.is_active:
+        raise DomainError(f"{user.full_name}'s account is already active", field="reason")
+    user.is_active = True
+    user.session_token = new_session_token()
+    db.session.flush()
+    record_event(
+        "user.enabled",
+        actor=actor,
+        subject=user,
+        data={"reason": reason.strip(), "changes": {"is_active": [False, True]}},
+    )
 
 
 # --- organisations ------------------------------------------------------------------------------------
@@ -371,6 +450,7 @@ def assign_role(
             round_id,
         ):
             raise DomainError(f"{user.full_name} already has this role", field="role")
+    before = _roles_held(user)
     assignment = RoleAssignment(
         user=user,
         role=role,
@@ -389,6 +469,7 @@ def assign_role(
             "label": STAFF_ROLE_LABELS[role],
             "fund_id": fund_id,
             "round_id": round_id,
+            "changes": {"roles": [before, _roles_held(user)]},
         },
     )
     return assignment
@@ -402,14 +483,25 @@ def remove_role(*, actor: User, assignment: RoleAssignment) -> None:
             field="role",
         )
     user = assignment.user
-    data = {
+    before = _roles_held(user)
+    data: dict[str, Any] = {
         "role": assignment.role.value,
         "fund_id": assignment.fund_id,
         "round_id": assignment.round_id,
     }
     user.role_assignments.remove(assignment)
     db.session.flush()
+    data["changes"] = {"roles": [before, _roles_held(user)]}
     record_event("role.removed", actor=actor, subject=user, data=data)
+
+
+def _roles_held(user: User) -> list[str]:
+    """The user's staff roles as short stable text for the audit's before/after ("fund manager (fund 3)")."""
+    held = []
+    for a in user.role_assignments:
+        scope = f" (fund {a.fund_id})" if a.fund_id else f" (call {a.round_id})" if a.round_id else ""
+        held.append(f"{STAFF_ROLE_LABELS[a.role].lower()}{scope}")
+    return sorted(held)
 
 
 def create_admin(*, email: str, full_name: str, password: str) -> User:

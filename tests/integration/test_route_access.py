@@ -38,6 +38,8 @@ ROUTE_ACCESS: dict[str, str] = {
     "accounts.organisation": "signed_in",
     "accounts.organisation_edit": "signed_in",
     "accounts.invite_member": "signed_in",
+    "accounts.keep_alive": "signed_in",
+    "accounts.change_email": "signed_in",
     # programmes
     "programmes.calls": "public",
     "programmes.call": "public",
@@ -63,6 +65,8 @@ ROUTE_ACCESS: dict[str, str] = {
     "programmes.admin_fund_new": "requires:is_admin",
     "programmes.admin_user": "requires:is_admin",
     "programmes.admin_remove_role": "requires:is_admin",
+    "programmes.admin_disable_user": "requires:is_admin",
+    "programmes.admin_enable_user": "requires:is_admin",
     "programmes.admin_reset_two_factor": "requires:is_admin",
     # applications: applying (members of the organisation; others get 404 from the object checks)
     "applications.start": "signed_in",

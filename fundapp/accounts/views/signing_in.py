@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from fundapp.accounts import bp, services, two_factor
+from fundapp.accounts import bp, services, sessions, two_factor
 from fundapp.accounts.forms import (
     ConfirmForm,
     ForgotPasswordForm,
@@ -27,6 +27,7 @@ def start_session(user: User) -> None:
     session.clear()
     login_user(user)
     session.permanent = True
+    sessions.start()
 
 
 @bp.route("/register", methods=["GET", "POST"])

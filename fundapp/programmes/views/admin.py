@@ -12,7 +12,7 @@ from flask_login import current_user
 from fundapp.accounts import queries as account_queries
 from fundapp.accounts import services as account_services
 from fundapp.accounts import two_factor
-from fundapp.accounts.forms import ConfirmForm
+from fundapp.accounts.forms import AccountAccessForm, ConfirmForm
 from fundapp.accounts.permissions import is_admin
 from fundapp.accounts.states import STAFF_ROLE_LABELS, StaffRole
 from fundapp.core.auth import requires
@@ -83,6 +83,46 @@ def admin_remove_role(user_id: int, assignment_id: int):
         else:
             flash(f"The {label.lower()} role has been removed from {user.full_name}.", "success")
     return redirect(url_for("programmes.admin_user", user_id=user.id))
+
+
+def _account_access(user_id: int, *, disable: bool):  # type: ignore[no-untyped-def]
+    """The confirmation page for disabling or re-enabling someone's account, with the reason for the audit log."""
+    user = account_queries.get_user(user_id)
+    form = AccountAccessForm()
+    if form.validate_on_submit():
+        change = account_services.disable_user if disable else account_services.enable_user
+        try:
+            change(actor=current_user, user=user, reason=form.reason.data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            done = "disabled: they have been signed out everywhere" if disable else "enabled: they can sign in again"
+            flash(f"{user.full_name}'s account has been {done}.", "success")
+            return redirect(url_for("programmes.admin_user", user_id=user.id))
+    verb = "Disable" if disable else "Re-enable"
+    return render_template(
+        "programmes/admin_user_access.html",
+        user=user,
+        form=form,
+        disable=disable,
+        title=f"{verb} {user.full_name}'s account",
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/disable", methods=["GET", "POST"])
+@requires(is_admin)
+@commits
+@keeps_input_on_csrf_error
+def admin_disable_user(user_id: int):
+    return _account_access(user_id, disable=True)
+
+
+@bp.route("/admin/users/<int:user_id>/enable", methods=["GET", "POST"])
+@requires(is_admin)
+@commits
+@keeps_input_on_csrf_error
+def admin_enable_user(user_id: int):
+    return _account_access(user_id, disable=False)
 
 
 @bp.route("/admin/users/<int:user_id>/two-factor/reset", methods=["GET", "POST"])
