@@ -161,6 +161,7 @@ def test_an_admin_sees_a_persons_events_as_actor_and_as_subject(client: FlaskCli
 
     assert page_title(response).startswith("Audit events: Grace Hopper")
     assert "Profile changed" in page and "Staff role given" in page
+    assert "roles: – → assessor" in page
     assert "Fund created" not in page
     assert f"/admin/users/{person.id}/audit" in client.get(f"/admin/users/{person.id}").get_data(as_text=True)
 
