@@ -189,8 +189,9 @@ class AccountAccessForm(Form):
         "Reason",
         description="This is kept in the audit log. The person is not told it.",
         widget=GovTextArea(),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
-            InputRequired("Enter the reason"),
+            DataRequired("Enter the reason"),
             Length(max=500, message="Reason must be 500 characters or fewer"),
         ],
     )

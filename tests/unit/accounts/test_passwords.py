@@ -51,3 +51,29 @@ def test_hashes_made_with_weaker_parameters_need_rehashing() -> None:
     assert not needs_rehash(hash_password("correct horse battery staple"))
     weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("correct horse battery staple")
     assert needs_rehash(weak)
+
+
+def test_a_common_password_is_refused_whatever_its_case_or_spaces() -> None:
+    from fundapp.accounts.passwords import TOO_COMMON_MESSAGE, is_common_password
+
+    assert is_common_password("qwerty123456")
+    assert is_common_password("QWERTY123456")
+    assert is_common_password("Qwerty 123456")
+    assert password_problem("Password1234") == TOO_COMMON_MESSAGE
+    assert TOO_COMMON_MESSAGE == (
+        "Choose a less common password: this one is on a list of passwords that attackers try first"
+    )
+    assert not is_common_password("correct horse battery staple")
+
+
+def test_the_shipped_list_says_where_it_comes_from_and_holds_only_what_the_length_rule_lets_through() -> None:
+    from pathlib import Path
+
+    import fundapp.accounts.passwords as passwords
+
+    lines = Path(passwords.__file__).with_name("common_passwords.txt").read_text().splitlines()
+    notice = "\n".join(line for line in lines if line.startswith("#"))
+    assert "zxcvbn" in notice and "MIT License" in notice
+    entries = [line for line in lines if line and not line.startswith("#")]
+    assert len(entries) > 200
+    assert all(len(entry) >= MIN_LENGTH and entry == entry.lower() and " " not in entry for entry in entries)
