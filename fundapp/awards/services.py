@@ -886,9 +886,10 @@ def approve_payment(*, actor: User, payment: Payment, now: datetime) -> None:
         raise DomainError("This payment is not due yet")
     if payment.award.status not in (AwardStatus.ACCEPTED, AwardStatus.ACTIVE):
         raise DomainError("Payments are made only on accepted grants")
+    _move_payment(payment, PaymentStatus.APPROVED, actor=actor, action="payment.approved", data={})
+    # Stamped only once the move is allowed: approving again must not overwrite who approved it and when.
     payment.approved_at = now
     payment.approved_by_id = actor.id
-    _move_payment(payment, PaymentStatus.APPROVED, actor=actor, action="payment.approved", data={})
 
 
 def record_payment_paid(*, actor: User, payment: Payment, reference: str, paid_on: date, now: datetime) -> None:
