@@ -114,6 +114,7 @@ ACTION_LABELS: dict[str, str] = {
     "report.evidence_added": "Report evidence added",
     "report.evidence_removed": "Report evidence removed",
     "report.reminded": "Grantee reminded of a report",
+    "report.section_saved": "Report section saved",
     "report.started": "Report started",
     "report.submitted": "Report submitted",
     "report_evidence.downloaded": "Report evidence downloaded",

@@ -162,6 +162,7 @@ def save_section(
     report.values = content.merge_section(report.values, section, checked)
     _touch(report, actor, now)
     db.session.flush()
+    record_event("report.section_saved", actor=actor, subject=report, data={"section": section})
     return checked
 
 
