@@ -60,8 +60,11 @@ def server(
     """The app on a free loopback port with its own copy of the demo (one per test module).
 
     A module that starts later in the lifecycle names a step in `ARRANGE` (see tests/e2e/arrange.py): it is done
-    through the app's services, before the server starts, so the journey itself begins where that step ends."""
-    live = LiveServer.from_template(demo_template, tmp_path_factory.mktemp("server") / "instance")
+    through the app's services, before the server starts, so the journey itself begins where that step ends. A
+    module's `SERVER_ENV` (a dict) adds settings for its server only, e.g. short session timeouts."""
+    live = LiveServer.from_template(
+        demo_template, tmp_path_factory.mktemp("server") / "instance", env=getattr(request.module, "SERVER_ENV", None)
+    )
     arrange = getattr(request.module, "ARRANGE", None)
     if arrange:
         live.run_python("tests.e2e.arrange", arrange)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _environment(instance: Path) -> dict[str, str]:
+def _environment(instance: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("FUNDAPP_", "DATABASE_", "TEST_"))}
     env.update(
         FLASK_APP="wsgi.py",
@@ -39,6 +39,7 @@ def _environment(instance: Path) -> dict[str, str]:
         PYTHONUNBUFFERED="1",
     )
     env.pop("REDIS_URL", None)
+    env.update(extra or {})
     return env
 
 
@@ -69,11 +70,13 @@ class LiveServer:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
+    # Settings for this server only (a module's SERVER_ENV, e.g. short session timeouts).
+    env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_template(cls, template: Path, instance: Path) -> LiveServer:
+    def from_template(cls, template: Path, instance: Path, env: dict[str, str] | None = None) -> LiveServer:
         shutil.copytree(template, instance)
-        return cls(instance=instance)
+        return cls(instance=instance, env=dict(env or {}))
 
     @property
     def url(self) -> str:
@@ -84,7 +87,7 @@ class LiveServer:
         result = subprocess.run(
             [sys.executable, "-m", module, *args],
             cwd=ROOT,
-            env=_environment(self.instance),
+            env=_environment(self.instance, self.env),
             capture_output=True,
             text=True,
             timeout=300,
@@ -102,7 +105,7 @@ class LiveServer:
                     [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4"]
                     + ["--timeout", "120", "--access-logfile", "-", "wsgi:app"],
                     cwd=ROOT,
-                    env=_environment(self.instance),
+                    env=_environment(self.instance, self.env),
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )
