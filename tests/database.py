@@ -27,3 +27,21 @@ def drop_schema(app: Flask) -> None:
         else:
             db.metadata.drop_all(conn)
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def purge_audit_events(connection: sa.Connection, where: sa.ColumnElement[bool]) -> None:
+    """Delete the audit events a test committed for real (a race test), as the documented retention purge does.
+
+    The app never deletes audit events: the ORM refuses it and, on PostgreSQL, so does a trigger. A test that had to
+    commit cleans up the way a database owner would, in its own transaction: with the trigger off for the delete, and
+    through the table rather than the ORM.
+    """
+    from fundapp.core.audit import AuditEvent
+
+    table = AuditEvent.__table__
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        connection.execute(sa.text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+    connection.execute(sa.delete(table).where(where))
+    if postgres:
+        connection.execute(sa.text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))

@@ -91,6 +91,7 @@ ROWS = [
     Row("applications.download_file", "GET", "/applications/{draft}/files/{file}", fund_manager=404),
     Row("applications.remove_file", "POST", "/applications/{draft}/files/{file}/remove", member=302, fund_manager=404),
     Row("applications.staff_view", "GET", "/staff/applications/{submitted}", member=404),
+    Row("reporting.application_history", "GET", "/staff/applications/{submitted}/history", member=404),
     Row("applications.override_eligibility", "GET", "/staff/applications/{submitted}/eligibility", member=404),
     Row(
         "applications.override_eligibility",

@@ -30,6 +30,7 @@ from fundapp.extensions import db
 from fundapp.programmes import services as programme_services
 from fundapp.programmes.models import Fund, Round, Tier
 from fundapp.programmes.states import RoundStatus
+from tests.database import purge_audit_events
 
 
 @dataclass
@@ -100,16 +101,15 @@ def _remove(setup: RaceSetup) -> None:
     organisation_ids = list(
         db.session.scalars(sa.select(Application.organisation_id).where(Application.round_id == setup.round_id))
     )
-    db.session.execute(sa.delete(AuditEvent).where(AuditEvent.actor_id.in_(setup.manager_ids)))
-    db.session.execute(
-        sa.delete(AuditEvent).where(
-            sa.or_(
-                sa.and_(AuditEvent.subject_type == "Round", AuditEvent.subject_id == setup.round_id),
-                sa.and_(AuditEvent.subject_type == "Award", AuditEvent.subject_id.in_(award_ids)),
-                sa.and_(AuditEvent.subject_type == "Decision", AuditEvent.subject_id.in_(decision_ids)),
-                sa.and_(AuditEvent.subject_type == "Application", AuditEvent.subject_id.in_(setup.application_ids)),
-            )
-        )
+    purge_audit_events(
+        db.session.connection(),
+        sa.or_(
+            AuditEvent.actor_id.in_(setup.manager_ids),
+            sa.and_(AuditEvent.subject_type == "Round", AuditEvent.subject_id == setup.round_id),
+            sa.and_(AuditEvent.subject_type == "Award", AuditEvent.subject_id.in_(award_ids)),
+            sa.and_(AuditEvent.subject_type == "Decision", AuditEvent.subject_id.in_(decision_ids)),
+            sa.and_(AuditEvent.subject_type == "Application", AuditEvent.subject_id.in_(setup.application_ids)),
+        ),
     )
     db.session.execute(sa.delete(Payment).where(Payment.award_id.in_(award_ids)))
     db.session.execute(sa.delete(Award).where(Award.round_id == setup.round_id))
