@@ -58,7 +58,7 @@ def _tier_for(tiers: Sequence[TierRule], pence: int | None) -> TierRule | None:
 
 
 def _match_funding_reasons(facts: EligibilityFacts, tier: TierRule) -> list[str]:
-    assert facts.amount_requested_pence is not None  # nosec B101 - for mypy: only called once a tier matched it
+    assert facts.amount_requested_pence is not None  # nosec B101  # for mypy: only called once a tier matched it
     needed = -(-facts.amount_requested_pence * tier.match_funding_percent // 100)
     reasons = []
     if (facts.match_funding_pence or 0) < needed:

@@ -84,7 +84,7 @@ def _start_worker(app_import_path: str | None) -> None:
 
 
 def _issue_in_worker(award_id: int, actor_id: int) -> tuple[str, str | None]:
-    assert _worker_app is not None  # nosec B101 - for mypy: the pool initialiser sets it before any task
+    assert _worker_app is not None  # nosec B101  # for mypy: the pool initialiser sets it before any task
     with _worker_app.app_context():
         return issue_one(award_id, actor_id)
 

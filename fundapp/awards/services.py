@@ -1174,7 +1174,7 @@ def record_batch_letter(
         return None
     batch = db.session.get(LetterBatch, batch_id, populate_existing=True)
     award = queries.get_award(award_id)
-    assert batch is not None  # nosec B101 - for mypy: the row was just locked or updated, so it exists
+    assert batch is not None  # nosec B101  # for mypy: the row was just locked or updated, so it exists
     data: dict[str, Any] = {"batch_id": batch_id}
     if award.status == AwardStatus.OFFERED:
         if letter is None or pdf is None:
@@ -1273,7 +1273,7 @@ def finish_letter_batch(*, batch_id: int, now: datetime) -> LetterBatch | None:
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
     batch = db.session.get(LetterBatch, batch_id, populate_existing=True)
-    assert batch is not None  # nosec B101 - for mypy: the row was just locked or updated, so it exists
+    assert batch is not None  # nosec B101  # for mypy: the row was just locked or updated, so it exists
     if batch.done:
         data = letter_zip(batch, now=now)
         key = storage.save(data)

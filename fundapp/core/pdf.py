@@ -140,7 +140,7 @@ def qr_svg(text: str, *, title: str) -> Markup:
     it prints sharply. Inline, because documents may not load data: URLs."""
     code = segno.make(text, error="m")
     svg = code.svg_inline(scale=3, border=2, title=title, svgclass="qr", lineclass=None, omitsize=False)
-    return Markup(svg)  # noqa: S704  # nosec B704 - segno escapes the title; the rest is path data it generated
+    return Markup(svg)  # noqa: S704  # nosec B704  # segno escapes the title; the rest is path data it generated
 
 
 @cache

@@ -26,7 +26,7 @@ from fundapp.programmes.question_sets import default_question_set
 from fundapp.programmes.services import CriterionSpec, ThemeSpec, TierSpec
 from fundapp.programmes.states import RoundStatus
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105 - printed for everyone on purpose; demo data only
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105  # nosec B105  # printed for everyone on purpose; demo data only
 FUND_CODE = "SEF"
 CURRENT_CALL = "SEF-6"
 PREVIOUS_CALL = "SEF-5"

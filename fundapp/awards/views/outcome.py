@@ -37,7 +37,7 @@ def applicant_outcome(application_id: int):
         and application.round.outcomes_published_at is not None,
         hide=True,
     )
-    assert decision is not None  # nosec B101 - for mypy: authorize refused otherwise
+    assert decision is not None  # nosec B101  # for mypy: authorize refused otherwise
     award = queries.find_award_for_application(application.id)
     return render_template(
         "awards/applicant_outcome.html",

@@ -175,7 +175,7 @@ CRITERION_FIELDS = {"criteria": "name", "descriptors": "scale"}
 
 def _criterion_spec(form: CriterionForm) -> CriterionSpec:
     scale = form.chosen_scale()
-    assert scale is not None and form.weight.number is not None  # nosec B101 - the form has validated both
+    assert scale is not None and form.weight.number is not None  # nosec B101  # the form has validated both
     return CriterionSpec(
         name=form.name.data.strip(),
         weight=form.weight.number,

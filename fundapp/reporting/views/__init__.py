@@ -3,6 +3,16 @@ review of reports (review), the portfolio of results (portfolio), a call's monit
 exports (exports), the dashboards (dashboards) and personal data: downloading your own, removing an organisation's
 (personal_data); and reading the audit trail (audit)."""
 
-from fundapp.reporting.views import audit, dashboards, exports, grantee, home, personal_data, portfolio, review, settings
+from fundapp.reporting.views import (
+    audit,
+    dashboards,
+    exports,
+    grantee,
+    home,
+    personal_data,
+    portfolio,
+    review,
+    settings,
+)
 
 __all__ = ["audit", "dashboards", "exports", "grantee", "home", "personal_data", "portfolio", "review", "settings"]
