@@ -8,6 +8,7 @@
 #   fundapp/static/css/fundapp.min.css        assets/src/fundapp.scss, compressed
 #   fundapp/static/js/govuk-frontend.min.js   GOV.UK Frontend's ES module bundle
 #   fundapp/static/js/app.js                  assets/src/app.js
+#   fundapp/static/js/session-timeout.js      assets/src/session-timeout.js
 #   fundapp/static/images/*                   neutral icons from assets/images/
 #   fundapp/static/manifest.json              GOV.UK Frontend's, named "fundapp"
 # GOV.UK Frontend's own images carry the crown and its fonts are GDS Transport
@@ -54,6 +55,7 @@ sed -e 's|//# sourceMappingURL=[^ ]*$||' \
   "$GOVUK_DIR/govuk-frontend.min.js" > "$STATIC_DIR/js/govuk-frontend.min.js"
 
 cp "$ASSETS_DIR/src/app.js" "$STATIC_DIR/js/app.js"
+cp "$ASSETS_DIR/src/session-timeout.js" "$STATIC_DIR/js/session-timeout.js"
 
 # Images and manifest (the manifest's icons keep GOV.UK Frontend's file names)
 rm -rf "$STATIC_DIR/images"
