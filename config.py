@@ -125,6 +125,11 @@ class Config:
     RATELIMIT_SIGN_IN_PER_ACCOUNT = os.environ.get("RATELIMIT_SIGN_IN_PER_ACCOUNT", "10 per 15 minutes")
     RATELIMIT_TWO_FACTOR = os.environ.get("RATELIMIT_TWO_FACTOR", "20 per minute; 100 per hour")
     RATELIMIT_TWO_FACTOR_PER_ACCOUNT = os.environ.get("RATELIMIT_TWO_FACTOR_PER_ACCOUNT", "10 per 15 minutes")
+    # Re-entering the password to change it or the email address: per person, so a stolen session cannot be used to
+    # guess the password.
+    RATELIMIT_REAUTHENTICATION_PER_ACCOUNT = os.environ.get(
+        "RATELIMIT_REAUTHENTICATION_PER_ACCOUNT", "10 per 15 minutes"
+    )
     RATELIMIT_PASSWORD_RESET_REQUEST = os.environ.get("RATELIMIT_PASSWORD_RESET_REQUEST", "10 per minute; 50 per hour")
     RATELIMIT_PASSWORD_RESET_REQUEST_PER_ACCOUNT = os.environ.get(
         "RATELIMIT_PASSWORD_RESET_REQUEST_PER_ACCOUNT", "5 per hour"

@@ -192,8 +192,8 @@ def check_code(*, user: User, code: str, field: str = "code") -> None:
 
 
 def enable(*, user: User, secret: str, code: str) -> list[str]:
-    """Turn two-factor authentication on with a new secret once a code from it is right; returns 10 recovery codes
-    to show once. Raises InvalidCode (field "code")."""
+    """Turn two-factor authentication on with a new secret once a code from it is right, ending the person's other
+    sessions; returns 10 recovery codes to show once. Raises InvalidCode (field "code")."""
     counter = _matching_counter(secret, code, after=None)
     if counter is None:
         record_event("auth.two_factor_failed", actor=None, subject=user, data={"during": "set_up"})
@@ -204,6 +204,7 @@ def enable(*, user: User, secret: str, code: str) -> list[str]:
     user.totp_secret = secret
     user.totp_enabled_at = utcnow()
     user.totp_last_counter = counter
+    user.session_token = new_session_token()  # other sessions were signed in with less: they end (ASVS 7.4.3)
     codes = _replace_recovery_codes(user)
     record_event("auth.two_factor_enabled", actor=user, subject=user)
     return codes
@@ -236,13 +237,14 @@ def _reauthenticate(user: User, password: str, code: str) -> None:
 
 
 def disable(*, user: User, password: str, code: str) -> None:
-    """Turn two-factor authentication off (applicants only) after the password and a current code.
+    """Turn two-factor authentication off (applicants only) after the password and a current code; other sessions end.
 
     Raises NotAllowed for staff, WrongPassword or InvalidCode at their fields."""
     if is_staff(user):
         raise NotAllowed("Staff must keep two-factor authentication on")
     _reauthenticate(user, password, code)
     _clear(user)
+    user.session_token = new_session_token()  # any other session ends; the view keeps this one
     record_event("auth.two_factor_disabled", actor=user, subject=user)
 
 

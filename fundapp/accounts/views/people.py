@@ -26,7 +26,7 @@ from fundapp.core.auth import authorize, public, safe_next_url, signed_in
 from fundapp.core.clock import utcnow
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
-from fundapp.core.limits import limited
+from fundapp.core.limits import by_user, limited
 from fundapp.core.money import pence_to_input
 from fundapp.core.transactions import commits
 
@@ -56,6 +56,7 @@ def profile():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
+@limited("RATELIMIT_REAUTHENTICATION_PER_ACCOUNT", by_user, audit=True)
 @commits
 @keeps_input_on_csrf_error
 def change_password():

@@ -11,6 +11,7 @@ from fundapp.accounts.views.signing_in import start_session
 from fundapp.core.auth import signed_in
 from fundapp.core.errors import DomainError
 from fundapp.core.forms import add_domain_error, keeps_input_on_csrf_error
+from fundapp.core.limits import by_user, limited
 from fundapp.core.transactions import commits
 
 
@@ -25,6 +26,7 @@ def keep_alive():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @signed_in
+@limited("RATELIMIT_REAUTHENTICATION_PER_ACCOUNT", by_user, audit=True)
 @commits
 @keeps_input_on_csrf_error
 def change_email():

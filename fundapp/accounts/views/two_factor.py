@@ -225,7 +225,7 @@ def two_factor_turn_on():
             form.password.data = ""
             form.code.data = ""
         else:
-            session.pop(SETTING_UP, None)
+            start_session(user)  # the token rotated: keep this session, end all others (clears SETTING_UP too)
             return _show_recovery_codes(codes, url_for("accounts.two_factor_settings"), first_time=True)
     return render_template(
         "accounts/two_factor_turn_on.html",
@@ -255,6 +255,7 @@ def two_factor_turn_off():
             form.password.data = ""
             form.code.data = ""
         else:
+            start_session(user)  # the token rotated: keep this session, end all others
             flash("Two-factor authentication is off. Signing in now needs only your password.", "success")
             return redirect(url_for("accounts.two_factor_settings"))
     return render_template("accounts/two_factor_turn_off.html", form=form, title="Turn off two-factor authentication")

@@ -246,6 +246,39 @@ def test_an_applicant_turns_two_factor_on_with_password_and_code(
     assert _password_step(other, user).headers["Location"] == CODE_PAGE
 
 
+def test_turning_two_factor_on_ends_the_persons_other_sessions_and_keeps_this_one(
+    app: Flask, client: FlaskClient
+) -> None:
+    user = UserFactory()
+    sign_in(client, user)
+    elsewhere = isolated_client(app)
+    sign_in(elsewhere, user)
+
+    _turn_on(client, DEFAULT_PASSWORD)
+
+    assert _signed_in(client)
+    assert not _signed_in(elsewhere)  # signed in with the password alone, before two-factor was on
+
+
+def test_turning_two_factor_off_ends_the_persons_other_sessions_and_keeps_this_one(
+    app: Flask, client: FlaskClient, db_session: Any
+) -> None:
+    user = enrol_in_two_factor(UserFactory())
+    sign_in(client, user)
+    elsewhere = isolated_client(app)
+    sign_in(elsewhere, user)
+    # Half a minute later: both sign-ins used up the codes of this time-step and the next.
+    db_session.execute(sa.update(User).where(User.id == user.id).values(totp_last_counter=None))
+
+    response = post_form(
+        client, "/account/two-factor/turn-off", {"password": DEFAULT_PASSWORD, "code": next_totp_code(user)}
+    )
+
+    assert response.status_code == 302
+    assert _signed_in(client)
+    assert not _signed_in(elsewhere)
+
+
 def test_an_applicant_turns_two_factor_off_only_with_password_and_a_new_code(
     client: FlaskClient, db_session: Any
 ) -> None:

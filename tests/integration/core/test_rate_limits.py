@@ -435,3 +435,26 @@ def test_the_two_factor_pages_of_your_account_are_limited_per_user(client, db_se
     blocked = _post(client, "/account/two-factor/turn-on", data)
     assert blocked.status_code == 429
     assert error_summary(blocked) == ["Too many attempts. Wait 15 minutes and try again"]
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/account/password", {"current_password": WRONG, "new_password": "a brand new passphrase"}),
+        ("/account/email", {"email": "someone.new@example.org", "current_password": WRONG}),
+    ],
+)
+def test_re_entering_the_password_to_change_it_or_the_email_is_limited_per_person(
+    client, db_session, limits, url: str, data: dict[str, str]
+) -> None:
+    limits("RATELIMIT_REAUTHENTICATION_PER_ACCOUNT", "2 per 15 minutes")
+    user = UserFactory()
+    sign_in_as(client, user)
+    for _ in range(2):
+        assert _post(client, url, data).status_code == 200
+    blocked = _post(client, url, data)
+    assert blocked.status_code == 429
+    assert error_summary(blocked) == ["Too many attempts. Wait 15 minutes and try again"]
+    other = isolated_client(client.application)
+    sign_in_as(other, UserFactory())
+    assert _post(other, url, data).status_code == 200  # someone else is not held back
