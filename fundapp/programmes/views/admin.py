@@ -149,7 +149,7 @@ def admin_reset_two_factor(user_id: int):
         "programmes/admin_user_two_factor.html",
         user=user,
         form=form,
-        title=f"Reset {user.full_name}'s two-factor authentication",
+        title=f"Reset two-factor authentication: {user.full_name}",
     )
 
 
