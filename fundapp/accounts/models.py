@@ -175,12 +175,13 @@ class PasswordResetToken(Base):
 
 
 class RecoveryCode(Base):
-    """A single-use code that stands in for a two-factor code when the phone is lost; only its SHA-256 is stored."""
+    """A single-use code that stands in for a two-factor code when the phone is lost; only a salted Argon2id hash of it
+    is stored."""
 
     __tablename__ = "recovery_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]

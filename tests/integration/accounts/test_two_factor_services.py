@@ -59,6 +59,7 @@ def test_enabling_needs_a_right_code_and_gives_ten_recovery_codes_stored_as_hash
     stored = set(db_session.scalars(sa.select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)))
     assert len(stored) == 10
     assert not any(code.replace("-", "") in h for code in codes for h in stored)
+    assert all(h.startswith("$argon2id$") for h in stored)  # salted and slow: the codes hold only 50 bits
     assert "auth.two_factor_enabled" in _actions(db_session, user)
 
 

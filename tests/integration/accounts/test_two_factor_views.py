@@ -355,7 +355,7 @@ def test_an_admin_resets_a_staff_member_s_two_factor(
     sign_in(client, admin)
     assert "Reset" in _text(client.get(f"/admin/users/{person.id}"))
     url = f"/admin/users/{person.id}/two-factor/reset"
-    assert page_title(client.get(url)).startswith(f"Reset {person.full_name}")
+    assert page_title(client.get(url)).startswith(f"Reset two-factor authentication: {person.full_name}")
 
     response = post_form(client, url, {})
 
