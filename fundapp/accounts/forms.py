@@ -151,6 +151,35 @@ class ChangePasswordForm(Form):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
+_CODE_HINT = "The 6-digit code your authenticator app shows for this service. It changes every 30 seconds."
+
+
+def _code_field(
+    label: str = "Code from your authenticator app",
+    *,
+    hint: str = _CODE_HINT,
+    missing: str = "Enter the 6-digit code from your authenticator app",
+) -> StringField:
+    return StringField(
+        label,
+        description=hint,
+        widget=GovTextInput(),
+        filters=[lambda value: "".join(value.split()) if isinstance(value, str) else value],
+        validators=[
+            DataRequired(missing),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app, like 123456"),
+        ],
+    )
+
+
+def _current_password_field() -> PasswordField:
+    return PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
+    )
+
+
 class ChangeEmailForm(Form):
     """A new sign-in email, confirmed with the password and, for people who use it, a two-factor code (the view
     removes `code` for everyone else)."""
@@ -165,19 +194,10 @@ class ChangeEmailForm(Form):
             Email(EMAIL_FORMAT, check_deliverability=False),
         ],
     )
-    current_password = PasswordField(
-        "Your password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password")],
-    )
-    code = StringField(
-        "Code from your authenticator app",
-        description="The 6-digit code it shows now, or one of your recovery codes",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired("Enter the 6-digit code from your authenticator app, or a recovery code"),
-            Length(max=40, message="Code must be 40 characters or fewer"),
-        ],
+    current_password = _current_password_field()
+    code = _code_field(
+        hint="The 6-digit code it shows now, or one of your recovery codes",
+        missing="Enter the 6-digit code from your authenticator app, or a recovery code",
     )
     submit = SubmitField("Change email address", widget=GovSubmitInput())
 
@@ -354,30 +374,6 @@ class AssignRoleForm(Form):
         if kind == "round" and ident.isdigit():
             return None, int(ident)
         return None, None
-
-
-_CODE_HINT = "The 6-digit code your authenticator app shows for this service. It changes every 30 seconds."
-
-
-def _code_field(label: str = "Code from your authenticator app") -> StringField:
-    return StringField(
-        label,
-        description=_CODE_HINT,
-        widget=GovTextInput(),
-        filters=[lambda value: "".join(value.split()) if isinstance(value, str) else value],
-        validators=[
-            DataRequired("Enter the 6-digit code from your authenticator app"),
-            Length(max=40, message="Enter the 6-digit code from your authenticator app, like 123456"),
-        ],
-    )
-
-
-def _current_password_field() -> PasswordField:
-    return PasswordField(
-        "Your password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password")],
-    )
 
 
 class TwoFactorCodeForm(Form):

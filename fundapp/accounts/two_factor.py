@@ -247,6 +247,13 @@ def _reauthenticate(user: User, password: str, code: str) -> None:
     check_code(user=user, code=code)
 
 
+def turn_on(*, user: User, password: str, secret: str, code: str) -> list[str]:
+    """From Your account: turn two-factor authentication on after the password and a code from the new secret;
+    returns 10 recovery codes to show once. Raises WrongPassword or InvalidCode at their fields."""
+    check_password(user=user, password=password)
+    return enable(user=user, secret=secret, code=code)
+
+
 def disable(*, user: User, password: str, code: str) -> None:
     """Turn two-factor authentication off (applicants only) after the password and a current code; other sessions end.
 

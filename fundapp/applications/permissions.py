@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundapp.accounts.permissions import is_member
+from fundapp.accounts.permissions import is_member, is_staff
 from fundapp.applications.models import Application
 from fundapp.applications.states import UNDECIDED, ApplicationStatus
 from fundapp.programmes.permissions import can_manage_round, can_view_round
@@ -24,6 +24,11 @@ def can_view_application(user: Any, application: Application) -> bool:
     if is_applicant_for(user, application):
         return True
     return application.submitted_at is not None and can_view_round(user, application.round)
+
+
+def can_view_as_staff(user: Any, application: Application) -> bool:
+    """The application's staff pages (the application, its history): staff who may see the application."""
+    return is_staff(user) and can_view_application(user, application)
 
 
 def can_edit_application(user: Any, application: Application) -> bool:

@@ -218,8 +218,7 @@ def two_factor_turn_on():
     form = TwoFactorTurnOnForm()
     if form.validate_on_submit():
         try:
-            two_factor.check_password(user=user, password=form.password.data)
-            codes = two_factor.enable(user=user, secret=secret, code=form.code.data)
+            codes = two_factor.turn_on(user=user, password=form.password.data, secret=secret, code=form.code.data)
         except DomainError as exc:
             add_domain_error(form, exc)
             form.password.data = ""

@@ -39,7 +39,7 @@ def _load_for_staff(application_id: int) -> Application:
     """The application for staff who may see it; 404 for everyone else, staff of other calls included (an
     application's existence is the organisation's business, as on its applicant pages and files)."""
     application = queries.get_application(application_id)
-    authorize(is_staff(current_user) and permissions.can_view_application(current_user, application), hide=True)
+    authorize(permissions.can_view_as_staff(current_user, application), hide=True)
     return application
 
 

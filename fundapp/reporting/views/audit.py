@@ -10,7 +10,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from fundapp.accounts import queries as account_queries
-from fundapp.accounts.permissions import is_admin, is_staff
+from fundapp.accounts.permissions import is_admin
 from fundapp.applications import permissions as application_permissions
 from fundapp.applications import queries as application_queries
 from fundapp.core.audit import AuditEvent
@@ -122,9 +122,7 @@ def user_audit(user_id: int):
 def application_history(application_id: int):
     application = application_queries.get_application(application_id)
     # The staff application page's rule: the call's staff, finance and admins; 404 for everyone else.
-    authorize(
-        is_staff(current_user) and application_permissions.can_view_application(current_user, application), hide=True
-    )
+    authorize(application_permissions.can_view_as_staff(current_user, application), hide=True)
     page = audit_log.list_application_history(application_id=application.id, page=_page_number())
     return render_template(
         "reporting/audit/application.html",
